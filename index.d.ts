@@ -1,0 +1,143 @@
+/** A `Headers`-like object: `Headers`, `ReadonlyHeaders` from `next/headers`. */
+export interface HeadersLike {
+  get(name: string): string | null | undefined
+}
+
+/** A cookie store: `await cookies()` from `next/headers`, `NextRequest.cookies`. */
+export interface CookieStoreLike {
+  getAll(): ReadonlyArray<{ name: string; value: string }>
+}
+
+/** A request: `Request`, `NextRequest`, Node `IncomingMessage`, Express `req`. */
+export interface RequestLike {
+  headers: HeadersLike | Record<string, string | string[] | undefined>
+  cookies?: CookieStoreLike | Record<string, unknown>
+}
+
+/**
+ * Whatever holds the request's cookies: a Cookie header string, a request, a `Headers` object, a
+ * cookie store, or a record of cookie names to values (Express `req.cookies`). `null` and
+ * `undefined` mean "no cookies".
+ */
+export type CookieSource =
+  | string
+  | null
+  | undefined
+  | RequestLike
+  | HeadersLike
+  | CookieStoreLike
+  | Record<string, string | undefined>
+
+/**
+ * The backend token kept in the session (claim `backendToken`, or `options.claim`), or `null`
+ * when there is no valid session or the claim is missing or not a string.
+ *
+ * With no argument, reads `next/headers` (`cookies()` and `headers()`): for Server Components,
+ * Server Actions and Route Handlers. Returns a Promise.
+ */
+export declare function getBackendToken(): Promise<string | null>
+/** A Promise of a source (`cookies()` passed without `await`) gives a Promise of the result. */
+export declare function getBackendToken(
+  source: PromiseLike<CookieSource>,
+  options?: ResolveOptions,
+): Promise<string | null>
+/** Any other source resolves synchronously. */
+export declare function getBackendToken(source: CookieSource, options?: ResolveOptions): string | null
+
+/**
+ * The whole decrypted session payload, found and validated as for `getBackendToken`, or `null`.
+ *
+ * With no argument, reads `next/headers` and returns a Promise.
+ */
+export declare function getToken(): Promise<Record<string, unknown> | null>
+export declare function getToken(
+  source: PromiseLike<CookieSource>,
+  options?: ResolveOptions,
+): Promise<Record<string, unknown> | null>
+export declare function getToken(source: CookieSource, options?: ResolveOptions): Record<string, unknown> | null
+
+/**
+ * Which binding artifact the generated loader actually loaded: `'native'` for
+ * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
+ * flavor napi-rs can build is listed, because `NAPI_RS_NATIVE_LIBRARY_PATH`
+ * can point the loader at a WASI artifact this package does not build itself.
+ */
+export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
+
+/**
+ * Decrypts a session token as `@auth/core` `decode` or next-auth@4 `decode` would (either
+ * format) and validates `exp`/`nbf`. Returns the payload, or `null` for an invalid token.
+ */
+export declare function decode(params: DecodeParams): Record<string, unknown> | null
+
+/** Parameters of `decode`. */
+export interface DecodeParams {
+  /** The JWE string (a session cookie value, chunks joined). */
+  token: string
+  /** Secret(s), newest first. Default: the environment, as for `getToken`. */
+  secret?: string | string[]
+  /** Salt: the cookie name the token was issued under (Auth.js v5). Default: `""` (NextAuth v4). */
+  salt?: string
+  /** Seconds of leeway on `exp` and `nbf`. Default: `15`. */
+  clockTolerance?: number
+  /** The current time in epoch seconds. Default: the system clock. */
+  now?: number
+}
+
+/**
+ * Encrypts claims exactly as `@auth/core` `encode` (`format: "authjs-v5"`) or next-auth@4
+ * `encode` (`format: "next-auth-v4"`) does: what this encodes, they decode, and the reverse.
+ */
+export declare function encode(params: EncodeParams): string
+
+/** Parameters of `encode`. */
+export interface EncodeParams {
+  /** The claims to encrypt. `iat`, `exp` and `jti` are set as the issuers set them. */
+  token: Record<string, unknown>
+  /** Secret(s); the first one encrypts. Default: the environment, as for `getToken`. */
+  secret?: string | string[]
+  /**
+   * Salt: the cookie name the token will be stored under (required for Auth.js v5). Default for
+   * NextAuth v4: `""`.
+   */
+  salt?: string
+  /** Lifetime in seconds. Default: 30 days, as both issuers. */
+  maxAge?: number
+  /** Token format. Default: `"authjs-v5"`. */
+  format?: 'authjs-v5' | 'next-auth-v4'
+  /** Content encryption for `authjs-v5`. Default: `"A256CBC-HS512"`. */
+  enc?: 'A256CBC-HS512' | 'A256GCM'
+}
+
+/** Options of `getBackendToken`, `getToken`. */
+export interface ResolveOptions {
+  /**
+   * Secret(s) that may have encrypted the session, newest first (rotation: `[new, old]`).
+   * Default: from the environment, in `@auth/core`'s order: `AUTH_SECRET_3`, `AUTH_SECRET_2`,
+   * `AUTH_SECRET_1`, `AUTH_SECRET`, then `NEXTAUTH_SECRET`.
+   */
+  secret?: string | string[]
+  /**
+   * Session cookie name(s) to look for, replacing the defaults. Default:
+   * `__Secure-authjs.session-token`, `__Secure-next-auth.session-token`, the `__Host-` forms,
+   * `authjs.session-token`, `next-auth.session-token`. Secure-prefixed names are always tried
+   * first, and once one is present the unprefixed ones are ignored.
+   */
+  cookieName?: string | string[]
+  /**
+   * Key derivation salt. Default: the name the cookie was found under (Auth.js v5); `""` for
+   * NextAuth v4 tokens.
+   */
+  salt?: string
+  /** Claim that holds the backend token (`getBackendToken` only). Default: `"backendToken"`. */
+  claim?: string
+  /** Seconds of leeway on `exp` and `nbf`. Default: `15` (as Auth.js). */
+  clockTolerance?: number
+  /** The current time in epoch seconds, for tests. Default: the system clock. */
+  now?: number
+  /**
+   * With no session cookie, accept `Authorization: Bearer <token>` as `getToken` does.
+   * Default: `true`.
+   */
+  bearer?: boolean
+}

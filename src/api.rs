@@ -1,0 +1,481 @@
+//! The `#[napi]` surface: options and results converted between JS and the core, errors thrown
+//! with their stable codes. Nothing here decides anything about tokens.
+
+use napi::bindgen_prelude::JsObjectValue;
+use napi::bindgen_prelude::{Object, Unknown};
+use napi::{Env, JsValue, Status, ValueType};
+use napi_derive::napi;
+use serde_json::Value;
+
+use crate::claims::{self, Clock};
+use crate::cookies::Limits;
+use crate::error::Error;
+use crate::keys::{self, Enc, Format};
+use crate::resolve::{self, Config, Outcome, DEFAULT_COOKIE_NAMES};
+use crate::sources::{read_source, SourceError};
+use crate::{jwe, secrets};
+
+/// Options of `getBackendToken`, `getToken`.
+// Declared for the generated types only: values are read field by field (see `read_settings`)
+// so that a wrongly typed option is reported by name, never echoed.
+#[allow(dead_code)]
+#[napi(object, object_to_js = false)]
+pub struct ResolveOptions {
+  /// Secret(s) that may have encrypted the session, newest first (rotation: `[new, old]`).
+  /// Default: from the environment, in `@auth/core`'s order: `AUTH_SECRET_3`, `AUTH_SECRET_2`,
+  /// `AUTH_SECRET_1`, `AUTH_SECRET`, then `NEXTAUTH_SECRET`.
+  #[napi(ts_type = "string | string[]")]
+  pub secret: Option<Vec<String>>,
+  /// Session cookie name(s) to look for, replacing the defaults. Default:
+  /// `__Secure-authjs.session-token`, `__Secure-next-auth.session-token`, the `__Host-` forms,
+  /// `authjs.session-token`, `next-auth.session-token`. Secure-prefixed names are always tried
+  /// first, and once one is present the unprefixed ones are ignored.
+  #[napi(ts_type = "string | string[]")]
+  pub cookie_name: Option<Vec<String>>,
+  /// Key derivation salt. Default: the name the cookie was found under (Auth.js v5); `""` for
+  /// NextAuth v4 tokens.
+  pub salt: Option<String>,
+  /// Claim that holds the backend token (`getBackendToken` only). Default: `"backendToken"`.
+  pub claim: Option<String>,
+  /// Seconds of leeway on `exp` and `nbf`. Default: `15` (as Auth.js).
+  pub clock_tolerance: Option<f64>,
+  /// The current time in epoch seconds, for tests. Default: the system clock.
+  pub now: Option<f64>,
+  /// With no session cookie, accept `Authorization: Bearer <token>` as `getToken` does.
+  /// Default: `true`.
+  pub bearer: Option<bool>,
+}
+
+/// Parameters of `decode`.
+// Declared for the generated types only: values are read field by field (see `read_settings`)
+// so that a wrongly typed option is reported by name, never echoed.
+#[allow(dead_code)]
+#[napi(object, object_to_js = false)]
+pub struct DecodeParams {
+  /// The JWE string (a session cookie value, chunks joined).
+  pub token: String,
+  /// Secret(s), newest first. Default: the environment, as for `getToken`.
+  #[napi(ts_type = "string | string[]")]
+  pub secret: Option<Vec<String>>,
+  /// Salt: the cookie name the token was issued under (Auth.js v5). Default: `""` (NextAuth v4).
+  pub salt: Option<String>,
+  /// Seconds of leeway on `exp` and `nbf`. Default: `15`.
+  pub clock_tolerance: Option<f64>,
+  /// The current time in epoch seconds. Default: the system clock.
+  pub now: Option<f64>,
+}
+
+/// Parameters of `encode`.
+// Declared for the generated types only: values are read field by field (see `read_settings`)
+// so that a wrongly typed option is reported by name, never echoed.
+#[allow(dead_code)]
+#[napi(object, object_to_js = false)]
+pub struct EncodeParams {
+  /// The claims to encrypt. `iat`, `exp` and `jti` are set as the issuers set them.
+  #[napi(ts_type = "Record<string, unknown>")]
+  pub token: Value,
+  /// Secret(s); the first one encrypts. Default: the environment, as for `getToken`.
+  #[napi(ts_type = "string | string[]")]
+  pub secret: Option<Vec<String>>,
+  /// Salt: the cookie name the token will be stored under (required for Auth.js v5). Default for
+  /// NextAuth v4: `""`.
+  pub salt: Option<String>,
+  /// Lifetime in seconds. Default: 30 days, as both issuers.
+  pub max_age: Option<f64>,
+  /// Token format. Default: `"authjs-v5"`.
+  #[napi(ts_type = "'authjs-v5' | 'next-auth-v4'")]
+  pub format: Option<String>,
+  /// Content encryption for `authjs-v5`. Default: `"A256CBC-HS512"`.
+  #[napi(ts_type = "'A256CBC-HS512' | 'A256GCM'")]
+  pub enc: Option<String>,
+}
+
+/// Throws `e` as a JS error with its code and returns the marker napi-rs expects.
+fn throw(env: &Env, e: &Error) -> napi::Error {
+  let message = e.to_string();
+  let thrown = if e.is_type_error() {
+    env.throw_type_error(&message, Some(e.code()))
+  } else {
+    env.throw_error(&message, Some(e.code()))
+  };
+  match thrown {
+    Ok(()) => napi::Error::new(Status::PendingException, e.code()),
+    Err(err) => err,
+  }
+}
+
+fn source_error(env: &Env, e: SourceError) -> napi::Error {
+  match e {
+    SourceError::Invalid(e) => throw(env, &e),
+    SourceError::Js(e) => e,
+  }
+}
+
+/// A plain JS object's property, `None` when absent, `undefined` or `null`.
+fn prop<'e>(obj: &Object<'e>, name: &str) -> napi::Result<Option<(Unknown<'e>, ValueType)>> {
+  let v: Unknown = obj.get_named_property(name)?;
+  Ok(match v.get_type()? {
+    ValueType::Undefined | ValueType::Null => None,
+    t => Some((v, t)),
+  })
+}
+
+fn opt_string(obj: &Object<'_>, name: &'static str) -> Result<Option<String>, OptError> {
+  match prop(obj, name)? {
+    None => Ok(None),
+    Some((v, ValueType::String)) => Ok(Some(unsafe { v.cast::<String>() }?)),
+    Some(_) => Err(OptError::Invalid(Error::InvalidOption(name, "expected a string"))),
+  }
+}
+
+fn opt_strings(obj: &Object<'_>, name: &'static str) -> Result<Option<Vec<String>>, OptError> {
+  let bad = || {
+    OptError::Invalid(Error::InvalidOption(
+      name,
+      "expected a string or an array of strings",
+    ))
+  };
+  match prop(obj, name)? {
+    None => Ok(None),
+    Some((v, ValueType::String)) => Ok(Some(vec![unsafe { v.cast::<String>() }?])),
+    Some((v, ValueType::Object)) => {
+      let arr = unsafe { v.cast::<Object>() }?;
+      if !arr.is_array()? {
+        return Err(bad());
+      }
+      let mut out = Vec::new();
+      for i in 0..arr.get_array_length()? {
+        let item: Unknown = arr.get_element(i)?;
+        if item.get_type()? != ValueType::String {
+          return Err(bad());
+        }
+        out.push(unsafe { item.cast::<String>() }?);
+      }
+      Ok(Some(out))
+    }
+    Some(_) => Err(bad()),
+  }
+}
+
+fn opt_number(obj: &Object<'_>, name: &'static str) -> Result<Option<f64>, OptError> {
+  match prop(obj, name)? {
+    None => Ok(None),
+    Some((v, ValueType::Number)) => {
+      let n = unsafe { v.cast::<f64>() }?;
+      if n.is_finite() {
+        Ok(Some(n))
+      } else {
+        Err(OptError::Invalid(Error::InvalidOption(
+          name,
+          "expected a finite number",
+        )))
+      }
+    }
+    Some(_) => Err(OptError::Invalid(Error::InvalidOption(name, "expected a number"))),
+  }
+}
+
+fn opt_bool(obj: &Object<'_>, name: &'static str) -> Result<Option<bool>, OptError> {
+  match prop(obj, name)? {
+    None => Ok(None),
+    Some((v, ValueType::Boolean)) => Ok(Some(unsafe { v.cast::<bool>() }?)),
+    Some(_) => Err(OptError::Invalid(Error::InvalidOption(
+      name,
+      "expected a boolean",
+    ))),
+  }
+}
+
+enum OptError {
+  Invalid(Error),
+  Js(napi::Error),
+}
+
+impl From<napi::Error> for OptError {
+  fn from(e: napi::Error) -> Self {
+    OptError::Js(e)
+  }
+}
+
+fn opt_error(env: &Env, e: OptError) -> napi::Error {
+  match e {
+    OptError::Invalid(e) => throw(env, &e),
+    OptError::Js(e) => e,
+  }
+}
+
+/// The options object, or `None` for `undefined`/`null`.
+fn options_object<'e>(options: Option<Unknown<'e>>) -> Result<Option<Object<'e>>, OptError> {
+  let Some(v) = options else { return Ok(None) };
+  match v.get_type()? {
+    ValueType::Undefined | ValueType::Null => Ok(None),
+    ValueType::Object => Ok(Some(unsafe { v.cast::<Object>() }?)),
+    _ => Err(OptError::Invalid(Error::InvalidOption(
+      "options",
+      "expected an object",
+    ))),
+  }
+}
+
+/// Secrets from an option, else the environment; empty strings are ignored.
+fn secrets_or_env(given: Option<Vec<String>>) -> Result<Vec<String>, Error> {
+  let mut list: Vec<String> = given
+    .unwrap_or_default()
+    .into_iter()
+    .filter(|s| !s.is_empty())
+    .collect();
+  if list.is_empty() {
+    list = secrets::from_env();
+  }
+  if list.is_empty() {
+    return Err(Error::MissingSecret);
+  }
+  Ok(list)
+}
+
+fn clock(now: Option<f64>, tolerance: Option<f64>) -> Result<Clock, Error> {
+  let mut c = Clock::system();
+  if let Some(now) = now {
+    c.now = now;
+  }
+  if let Some(t) = tolerance {
+    if t < 0.0 {
+      return Err(Error::InvalidOption(
+        "clockTolerance",
+        "expected a number of seconds >= 0",
+      ));
+    }
+    c.tolerance = t;
+  }
+  Ok(c)
+}
+
+/// Resolution settings read from the JS options.
+struct Settings {
+  secrets: Vec<String>,
+  names: Vec<String>,
+  salt: Option<String>,
+  claim: String,
+  clock: Clock,
+  bearer: bool,
+  limits: Limits,
+}
+
+fn read_settings(options: Option<Unknown<'_>>) -> Result<Settings, OptError> {
+  let obj = options_object(options)?;
+  let (secret, names, salt, claim, tolerance, now, bearer) = match &obj {
+    None => (None, None, None, None, None, None, None),
+    Some(o) => (
+      opt_strings(o, "secret")?,
+      opt_strings(o, "cookieName")?,
+      opt_string(o, "salt")?,
+      opt_string(o, "claim")?,
+      opt_number(o, "clockTolerance")?,
+      opt_number(o, "now")?,
+      opt_bool(o, "bearer")?,
+    ),
+  };
+  let names = match names {
+    None => DEFAULT_COOKIE_NAMES.iter().map(|s| s.to_string()).collect(),
+    Some(n) if n.is_empty() || n.iter().any(String::is_empty) => {
+      return Err(OptError::Invalid(Error::InvalidOption(
+        "cookieName",
+        "expected non-empty cookie names",
+      )))
+    }
+    Some(n) => n,
+  };
+  Ok(Settings {
+    secrets: secrets_or_env(secret).map_err(OptError::Invalid)?,
+    names,
+    salt,
+    claim: claim.unwrap_or_else(|| "backendToken".to_string()),
+    clock: clock(now, tolerance).map_err(OptError::Invalid)?,
+    bearer: bearer.unwrap_or(true),
+    limits: Limits::default(),
+  })
+}
+
+fn run(env: &Env, source: Unknown<'_>, options: Option<Unknown<'_>>) -> napi::Result<(Outcome, Settings)> {
+  let request = read_source(env, source).map_err(|e| source_error(env, e))?;
+  let settings = read_settings(options).map_err(|e| opt_error(env, e))?;
+  let view = request.view(&settings.limits);
+  let cfg = Config {
+    secrets: &settings.secrets,
+    names: &settings.names,
+    salt: settings.salt.as_deref(),
+    clock: settings.clock,
+    bearer: settings.bearer,
+    limits: settings.limits,
+  };
+  let outcome = resolve::resolve(&view, &cfg);
+  Ok((outcome, settings))
+}
+
+/// The backend token claim of the session, or `null`.
+#[napi(skip_typescript, catch_unwind)]
+pub fn get_backend_token(
+  env: Env,
+  source: Unknown,
+  options: Option<Unknown>,
+) -> napi::Result<Option<String>> {
+  let (outcome, settings) = run(&env, source, options)?;
+  Ok(match outcome.found {
+    Ok(found) => claims::string_claim(&found.claims, &settings.claim)
+      .ok()
+      .map(str::to_string),
+    Err(_) => None,
+  })
+}
+
+/// The whole decrypted session payload, or `null`.
+#[napi(skip_typescript, catch_unwind)]
+pub fn get_token(env: Env, source: Unknown, options: Option<Unknown>) -> napi::Result<Option<Value>> {
+  let (outcome, _) = run(&env, source, options)?;
+  Ok(outcome.found.ok().map(|f| Value::Object(f.claims)))
+}
+
+fn params_object<'e>(params: Unknown<'e>, what: &'static str) -> Result<Object<'e>, OptError> {
+  match params.get_type()? {
+    ValueType::Object => Ok(unsafe { params.cast::<Object>() }?),
+    _ => Err(OptError::Invalid(Error::InvalidOption(
+      what,
+      "expected an object",
+    ))),
+  }
+}
+
+/// Decrypts a session token as `@auth/core` `decode` or next-auth@4 `decode` would (either
+/// format) and validates `exp`/`nbf`. Returns the payload, or `null` for an invalid token.
+#[napi(
+  catch_unwind,
+  ts_args_type = "params: DecodeParams",
+  ts_return_type = "Record<string, unknown> | null"
+)]
+pub fn decode(env: Env, params: Unknown) -> napi::Result<Option<Value>> {
+  let read = || -> Result<_, OptError> {
+    let p = params_object(params, "decode params")?;
+    Ok((
+      opt_string(&p, "token")?,
+      opt_strings(&p, "secret")?,
+      opt_string(&p, "salt")?,
+      opt_number(&p, "now")?,
+      opt_number(&p, "clockTolerance")?,
+    ))
+  };
+  let (token, secret, salt, now, tolerance) = read().map_err(|e| opt_error(&env, e))?;
+  let secrets = secrets_or_env(secret).map_err(|e| throw(&env, &e))?;
+  let clock = clock(now, tolerance).map_err(|e| throw(&env, &e))?;
+  let Some(token) = token.filter(|t| t.len() <= Limits::default().max_token_bytes) else {
+    return Ok(None);
+  };
+  let salt = salt.unwrap_or_default();
+  let Ok(jwe) = jwe::parse(&token) else {
+    return Ok(None);
+  };
+  let Some((payload, _)) = resolve::decrypt_with(&jwe, &secrets, &salt, &salt) else {
+    return Ok(None);
+  };
+  let Ok(claims) = claims::parse(&payload, Limits::default().max_payload_bytes) else {
+    return Ok(None);
+  };
+  if claims::check_times(&claims, clock).is_err() {
+    return Ok(None);
+  }
+  Ok(Some(Value::Object(claims)))
+}
+
+/// Encrypts claims exactly as `@auth/core` `encode` (`format: "authjs-v5"`) or next-auth@4
+/// `encode` (`format: "next-auth-v4"`) does: what this encodes, they decode, and the reverse.
+#[napi(catch_unwind, ts_args_type = "params: EncodeParams")]
+pub fn encode(env: Env, params: Unknown) -> napi::Result<String> {
+  let read = || -> Result<_, OptError> {
+    let p = params_object(params, "encode params")?;
+    let token = match prop(&p, "token")? {
+      Some((v, ValueType::Object)) => unsafe { v.cast::<Value>() }?,
+      _ => {
+        return Err(OptError::Invalid(Error::InvalidOption(
+          "token",
+          "expected an object of claims",
+        )))
+      }
+    };
+    Ok((
+      token,
+      opt_strings(&p, "secret")?,
+      opt_string(&p, "salt")?,
+      opt_number(&p, "maxAge")?,
+      opt_string(&p, "format")?,
+      opt_string(&p, "enc")?,
+    ))
+  };
+  let (token, secret, salt, max_age, format, enc) = read().map_err(|e| opt_error(&env, e))?;
+  let fail = |e: Error| throw(&env, &e);
+  let Value::Object(mut claims) = token else {
+    return Err(fail(Error::InvalidOption(
+      "token",
+      "expected an object of claims",
+    )));
+  };
+  let secrets = secrets_or_env(secret).map_err(fail)?;
+  let format = match format.as_deref() {
+    None | Some("authjs-v5") => Format::AuthjsV5,
+    Some("next-auth-v4") => Format::NextAuthV4,
+    Some(_) => {
+      return Err(fail(Error::InvalidOption(
+        "format",
+        "expected \"authjs-v5\" or \"next-auth-v4\"",
+      )))
+    }
+  };
+  let enc = match (format, enc.as_deref()) {
+    (Format::NextAuthV4, None | Some("A256GCM")) => Enc::A256Gcm,
+    (Format::NextAuthV4, Some(_)) => {
+      return Err(fail(Error::InvalidOption(
+        "enc",
+        "next-auth-v4 tokens use A256GCM",
+      )))
+    }
+    (Format::AuthjsV5, None) => Enc::A256CbcHs512,
+    (Format::AuthjsV5, Some(name)) => Enc::from_name(name).ok_or_else(|| {
+      fail(Error::InvalidOption(
+        "enc",
+        "expected \"A256CBC-HS512\" or \"A256GCM\"",
+      ))
+    })?,
+  };
+  let salt = match (format, salt) {
+    (Format::AuthjsV5, None) => {
+      return Err(fail(Error::InvalidOption(
+        "salt",
+        "Auth.js v5 tokens need the cookie name as salt",
+      )))
+    }
+    (_, s) => s.unwrap_or_default(),
+  };
+  let max_age = max_age.unwrap_or(30.0 * 24.0 * 60.0 * 60.0);
+  let now = Clock::system().now;
+  claims.insert("iat".into(), Value::from(now as i64));
+  claims.insert("exp".into(), Value::from((now + max_age).floor() as i64));
+  claims.insert("jti".into(), Value::from(uuid_v4()));
+  let payload = serde_json::to_vec(&claims).map_err(|_| fail(Error::EncryptFailed))?;
+  let key =
+    keys::cached(format, enc, secrets[0].as_bytes(), &salt).ok_or_else(|| fail(Error::EncryptFailed))?;
+  let kid = (format == Format::AuthjsV5).then_some(key.kid.as_str());
+  jwe::encrypt(&payload, &key, kid).map_err(fail)
+}
+
+fn uuid_v4() -> String {
+  let mut b = josekit::util::random_bytes(16);
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+  format!(
+    "{}-{}-{}-{}-{}",
+    &hex[0..8],
+    &hex[8..12],
+    &hex[12..16],
+    &hex[16..20],
+    &hex[20..32]
+  )
+}

@@ -1,0 +1,315 @@
+//! Key derivation exactly as the issuers do it, JWK thumbprints, and a bounded key cache.
+//!
+//! - Auth.js v5: HKDF-SHA256(ikm = secret, salt = cookie name,
+//!   info = "Auth.js Generated Encryption Key (<salt>)"), 64 bytes for A256CBC-HS512, 32 for A256GCM.
+//! - NextAuth v4: HKDF-SHA256(ikm = secret, salt, info = "NextAuth.js Generated Encryption Key"
+//!   plus " (<salt>)" when the salt is not empty), 32 bytes for A256GCM.
+//! - `kid`: the RFC 7638 thumbprint of `{"k":..,"kty":"oct"}`, SHA-512 for a 64-byte key and
+//!   SHA-256 for a 32-byte one.
+//!
+//! Deriving costs a few HMAC computations; the cache keeps the hot path free of them. Cached key
+//! material (and the secret in the cache key) is zeroed when dropped or evicted.
+
+use std::borrow::Borrow;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use hkdf::Hkdf;
+use sha2::{Digest, Sha256, Sha512};
+
+use crate::b64;
+
+/// Content encryption algorithms the issuers use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Enc {
+  A256CbcHs512,
+  A256Gcm,
+}
+
+impl Enc {
+  pub fn from_name(name: &str) -> Option<Enc> {
+    match name {
+      "A256CBC-HS512" => Some(Enc::A256CbcHs512),
+      "A256GCM" => Some(Enc::A256Gcm),
+      _ => None,
+    }
+  }
+
+  pub fn name(self) -> &'static str {
+    match self {
+      Enc::A256CbcHs512 => "A256CBC-HS512",
+      Enc::A256Gcm => "A256GCM",
+    }
+  }
+
+  pub fn key_len(self) -> usize {
+    match self {
+      Enc::A256CbcHs512 => 64,
+      Enc::A256Gcm => 32,
+    }
+  }
+}
+
+/// Which issuer's derivation (and so which token format).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+  /// Auth.js v5 / `@auth/core`.
+  AuthjsV5,
+  /// NextAuth.js v4.
+  NextAuthV4,
+}
+
+impl Format {
+  pub fn name(self) -> &'static str {
+    match self {
+      Format::AuthjsV5 => "authjs-v5",
+      Format::NextAuthV4 => "next-auth-v4",
+    }
+  }
+}
+
+/// Bytes that are overwritten with zeros when dropped.
+pub struct SecretBytes(Box<[u8]>);
+
+impl SecretBytes {
+  pub fn new(bytes: Vec<u8>) -> Self {
+    SecretBytes(bytes.into_boxed_slice())
+  }
+
+  pub fn as_bytes(&self) -> &[u8] {
+    &self.0
+  }
+}
+
+impl Drop for SecretBytes {
+  fn drop(&mut self) {
+    wipe(&mut self.0);
+  }
+}
+
+/// Overwrites a buffer with zeros in a way the optimiser may not remove.
+pub fn wipe(buf: &mut [u8]) {
+  for b in buf.iter_mut() {
+    // SAFETY: `b` is a valid, aligned, exclusive reference into the buffer.
+    unsafe { std::ptr::write_volatile(b, 0) };
+  }
+  std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
+}
+
+impl fmt::Debug for SecretBytes {
+  fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    write!(f, "SecretBytes(<{} bytes redacted>)", self.0.len())
+  }
+}
+
+/// A content encryption key and its thumbprint.
+pub struct DerivedKey {
+  key: SecretBytes,
+  /// RFC 7638 thumbprint (base64url), the `kid` v5 puts in the header.
+  pub kid: String,
+  pub format: Format,
+  pub enc: Enc,
+}
+
+impl DerivedKey {
+  pub fn bytes(&self) -> &[u8] {
+    self.key.as_bytes()
+  }
+}
+
+impl fmt::Debug for DerivedKey {
+  fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    f.debug_struct("DerivedKey")
+      .field("format", &self.format)
+      .field("enc", &self.enc)
+      .field("key", &self.key)
+      .finish_non_exhaustive()
+  }
+}
+
+/// Derives the key an issuer would use for `secret` and `salt`. `None` for v4 with an `enc`
+/// other than A256GCM (v4 never issues one).
+pub fn derive(format: Format, enc: Enc, secret: &[u8], salt: &str) -> Option<DerivedKey> {
+  let info = match format {
+    Format::AuthjsV5 => format!("Auth.js Generated Encryption Key ({salt})"),
+    Format::NextAuthV4 if enc != Enc::A256Gcm => return None,
+    Format::NextAuthV4 if salt.is_empty() => "NextAuth.js Generated Encryption Key".to_string(),
+    Format::NextAuthV4 => format!("NextAuth.js Generated Encryption Key ({salt})"),
+  };
+  let mut okm = vec![0u8; enc.key_len()];
+  // Expanding to at most 64 bytes with SHA-256 is always within HKDF's 255 * 32 bound.
+  Hkdf::<Sha256>::new(Some(salt.as_bytes()), secret)
+    .expand(info.as_bytes(), &mut okm)
+    .ok()?;
+  let kid = thumbprint(&okm);
+  Some(DerivedKey {
+    key: SecretBytes::new(okm),
+    kid,
+    format,
+    enc,
+  })
+}
+
+/// RFC 7638 thumbprint of a symmetric JWK, with the hash Auth.js picks from the key size.
+pub fn thumbprint(key: &[u8]) -> String {
+  let json = format!("{{\"k\":\"{}\",\"kty\":\"oct\"}}", b64::encode(key));
+  if key.len() == 64 {
+    b64::encode(&Sha512::digest(json.as_bytes()))
+  } else {
+    b64::encode(&Sha256::digest(json.as_bytes()))
+  }
+}
+
+const CACHE_CAPACITY: usize = 256;
+
+/// Cache key: format, enc, salt and secret, length-prefixed so no two inputs collide.
+#[derive(PartialEq, Eq, Hash)]
+struct CacheKey(SecretBytesEq);
+
+#[derive(PartialEq, Eq, Hash)]
+struct SecretBytesEq(Box<[u8]>);
+
+impl Drop for SecretBytesEq {
+  fn drop(&mut self) {
+    wipe(&mut self.0);
+  }
+}
+
+impl Borrow<[u8]> for CacheKey {
+  fn borrow(&self) -> &[u8] {
+    &self.0 .0
+  }
+}
+
+static CACHE: Mutex<Option<HashMap<CacheKey, Arc<DerivedKey>>>> = Mutex::new(None);
+
+fn cache_key(format: Format, enc: Enc, secret: &[u8], salt: &str) -> Vec<u8> {
+  let mut k = Vec::with_capacity(6 + salt.len() + secret.len());
+  k.push(format as u8);
+  k.push(enc as u8);
+  k.extend_from_slice(&(salt.len() as u32).to_le_bytes());
+  k.extend_from_slice(salt.as_bytes());
+  k.extend_from_slice(secret);
+  k
+}
+
+/// The derived key for these inputs, from the cache when possible.
+pub fn cached(format: Format, enc: Enc, secret: &[u8], salt: &str) -> Option<Arc<DerivedKey>> {
+  let mut lookup = cache_key(format, enc, secret, salt);
+  let hit = {
+    let guard = CACHE.lock().unwrap_or_else(|p| p.into_inner());
+    guard.as_ref().and_then(|m| m.get(lookup.as_slice()).cloned())
+  };
+  if hit.is_some() {
+    wipe(&mut lookup);
+    return hit;
+  }
+  let key = Arc::new(derive(format, enc, secret, salt)?);
+  let mut guard = CACHE.lock().unwrap_or_else(|p| p.into_inner());
+  let map = guard.get_or_insert_with(HashMap::new);
+  if map.len() >= CACHE_CAPACITY {
+    map.clear();
+  }
+  map.insert(CacheKey(SecretBytesEq(lookup.into_boxed_slice())), key.clone());
+  Some(key)
+}
+
+/// Number of keys currently cached (for tests and diagnostics).
+pub fn cache_len() -> usize {
+  CACHE
+    .lock()
+    .unwrap_or_else(|p| p.into_inner())
+    .as_ref()
+    .map_or(0, HashMap::len)
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn v5_key_depends_on_salt_and_enc() {
+    let a = derive(
+      Format::AuthjsV5,
+      Enc::A256CbcHs512,
+      b"secret",
+      "authjs.session-token",
+    )
+    .unwrap();
+    let b = derive(
+      Format::AuthjsV5,
+      Enc::A256CbcHs512,
+      b"secret",
+      "__Secure-authjs.session-token",
+    )
+    .unwrap();
+    let g = derive(Format::AuthjsV5, Enc::A256Gcm, b"secret", "authjs.session-token").unwrap();
+    assert_eq!(a.bytes().len(), 64);
+    assert_eq!(g.bytes().len(), 32);
+    assert_ne!(a.bytes(), b.bytes());
+    // HKDF's output blocks do not depend on the requested length: the GCM key is the CBC key's
+    // first half. The thumbprints still differ (different key, different hash).
+    assert_eq!(&a.bytes()[..32], g.bytes());
+    assert_ne!(a.kid, g.kid);
+    assert_ne!(a.kid, b.kid);
+  }
+
+  #[test]
+  fn hkdf_matches_rfc5869_test_case_3() {
+    // RFC 5869 A.3: SHA-256, empty salt and info. Our derivation always has an info string, so
+    // check the primitive we build on with the published vector.
+    let ikm = [0x0bu8; 22];
+    let mut okm = [0u8; 42];
+    Hkdf::<Sha256>::new(Some(&[]), &ikm)
+      .expand(&[], &mut okm)
+      .unwrap();
+    assert_eq!(okm[..8], [0x8d, 0xa4, 0xe7, 0x75, 0xa5, 0x63, 0xc1, 0x8f]);
+  }
+
+  #[test]
+  fn thumbprint_matches_rfc7638_shape() {
+    // The same key always gives the same kid, and the hash follows the key size.
+    let k32 = [7u8; 32];
+    let k64 = [7u8; 64];
+    assert_eq!(thumbprint(&k32).len(), 43); // SHA-256, base64url
+    assert_eq!(thumbprint(&k64).len(), 86); // SHA-512, base64url
+    assert_eq!(thumbprint(&k32), thumbprint(&k32));
+  }
+
+  #[test]
+  fn v4_derivation_only_for_gcm() {
+    assert!(derive(Format::NextAuthV4, Enc::A256CbcHs512, b"s", "").is_none());
+    let plain = derive(Format::NextAuthV4, Enc::A256Gcm, b"s", "").unwrap();
+    let salted = derive(Format::NextAuthV4, Enc::A256Gcm, b"s", "x").unwrap();
+    assert_ne!(plain.bytes(), salted.bytes());
+  }
+
+  #[test]
+  fn cache_returns_the_same_key_as_derivation_and_never_another_secrets() {
+    let a = cached(Format::AuthjsV5, Enc::A256Gcm, b"one", "n").unwrap();
+    let b = cached(Format::AuthjsV5, Enc::A256Gcm, b"two", "n").unwrap();
+    let a2 = cached(Format::AuthjsV5, Enc::A256Gcm, b"one", "n").unwrap();
+    assert!(Arc::ptr_eq(&a, &a2));
+    assert_ne!(a.bytes(), b.bytes());
+    assert_eq!(
+      a.bytes(),
+      derive(Format::AuthjsV5, Enc::A256Gcm, b"one", "n")
+        .unwrap()
+        .bytes()
+    );
+    // Length prefixes keep ("ab", "c") and ("a", "bc") apart.
+    let x = cached(Format::AuthjsV5, Enc::A256Gcm, b"c", "ab").unwrap();
+    let y = cached(Format::AuthjsV5, Enc::A256Gcm, b"bc", "a").unwrap();
+    assert_ne!(x.bytes(), y.bytes());
+    assert!(cache_len() >= 4);
+  }
+
+  #[test]
+  fn debug_never_prints_key_material() {
+    let k = derive(Format::AuthjsV5, Enc::A256Gcm, b"s", "n").unwrap();
+    let dbg = format!("{k:?}");
+    assert!(dbg.contains("redacted"));
+    assert!(!dbg.contains(&b64::encode(k.bytes())));
+  }
+}

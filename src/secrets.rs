@@ -1,0 +1,51 @@
+//! Where the decryption secrets come from when the caller passes none.
+
+/// The secrets the issuers would use, newest first, from an environment lookup.
+///
+/// Order follows `@auth/core`: `AUTH_SECRET_3`, `AUTH_SECRET_2`, `AUTH_SECRET_1`, then
+/// `AUTH_SECRET`. `NEXTAUTH_SECRET` (what next-auth@4 reads first) is added after `AUTH_SECRET`
+/// when it differs, so an app that has both set decrypts whichever issued the cookie. Empty values
+/// are ignored, as the issuers ignore them.
+pub fn from_env_with(get: impl Fn(&str) -> Option<String>) -> Vec<String> {
+  let mut out: Vec<String> = Vec::new();
+  for name in [
+    "AUTH_SECRET_3",
+    "AUTH_SECRET_2",
+    "AUTH_SECRET_1",
+    "AUTH_SECRET",
+    "NEXTAUTH_SECRET",
+  ] {
+    if let Some(v) = get(name).filter(|v| !v.is_empty()) {
+      if !out.contains(&v) {
+        out.push(v);
+      }
+    }
+  }
+  out
+}
+
+/// [`from_env_with`] over the process environment.
+pub fn from_env() -> Vec<String> {
+  from_env_with(|name| std::env::var(name).ok())
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn order_and_dedup() {
+    let env = |name: &str| match name {
+      "AUTH_SECRET" => Some("main".to_string()),
+      "AUTH_SECRET_1" => Some("one".to_string()),
+      "AUTH_SECRET_3" => Some("three".to_string()),
+      "AUTH_SECRET_2" => Some(String::new()),
+      "NEXTAUTH_SECRET" => Some("main".to_string()),
+      _ => None,
+    };
+    assert_eq!(from_env_with(env), ["three", "one", "main"]);
+    assert!(from_env_with(|_| None).is_empty());
+    let v4 = |name: &str| (name == "NEXTAUTH_SECRET").then(|| "legacy".to_string());
+    assert_eq!(from_env_with(v4), ["legacy"]);
+  }
+}
