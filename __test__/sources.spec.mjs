@@ -1,0 +1,151 @@
+// Every kind of source a server holds, including a real Express server with cookie-parser.
+import test from 'node:test'
+import assert from 'node:assert/strict'
+import http from 'node:http'
+import Module, { createRequire } from 'node:module'
+import { RequestCookies } from '@edge-runtime/cookies'
+import express from 'express'
+import cookieParser from 'cookie-parser'
+import { SECRET, authjsSignIn, backendTokenOf } from './helpers.mjs'
+
+const require = createRequire(import.meta.url)
+const { getBackendToken, getToken } = require('../index.js')
+const opts = { secret: SECRET }
+
+const small = backendTokenOf(300, 'small')
+const large = backendTokenOf(7000, 'large')
+const sessions = {
+  small: await authjsSignIn({ https: true, backendToken: small }),
+  large: await authjsSignIn({ https: true, backendToken: large }),
+}
+
+for (const [label, { header, jar }] of Object.entries(sessions)) {
+  const expected = label === 'small' ? small : large
+
+  test(`${label} session: header string, Request, Headers, header records`, () => {
+    assert.equal(getBackendToken(header, opts), expected)
+    const request = new Request('https://app.example.test/api/x', { headers: { cookie: header } })
+    assert.equal(getBackendToken(request, opts), expected)
+    assert.equal(getBackendToken(request.headers, opts), expected)
+    assert.equal(getBackendToken({ headers: { cookie: header } }, opts), expected)
+    // Node may deliver several Cookie headers as an array.
+    const half = header.split('; ')
+    const asArray = [half.slice(0, 3).join('; '), half.slice(3).join('; ')]
+    assert.equal(getBackendToken({ headers: { cookie: asArray } }, opts), expected)
+    assert.equal(getBackendToken(new Map([['cookie', header]]), opts), expected)
+  })
+
+  test(`${label} session: cookie stores (next/headers cookies(), NextRequest.cookies) and records`, () => {
+    const headers = new Headers({ cookie: header })
+    const store = new RequestCookies(headers) // the class Next.js uses for both
+    assert.equal(getBackendToken(store, opts), expected)
+    assert.equal(getBackendToken({ getAll: () => store.getAll() }, opts), expected)
+    // NextRequest shape: headers and cookies both present; chunks must survive either way.
+    assert.equal(getBackendToken({ headers, cookies: store }, opts), expected)
+    assert.equal(getBackendToken({ headers: new Headers(), cookies: store }, opts), expected)
+    // Express req.cookies / Pages Router req.cookies.
+    const record = Object.fromEntries(jar)
+    assert.equal(getBackendToken(record, opts), expected)
+    assert.equal(getBackendToken({ headers: {}, cookies: record }, opts), expected)
+    assert.deepEqual(getToken(record, opts), getToken(header, opts))
+  })
+}
+
+test('a real Express server: req, req.headers.cookie and cookie-parser req.cookies', async (t) => {
+  const app = express()
+  app.use(cookieParser())
+  app.get('/token', (req, res) => {
+    res.json({
+      req: getBackendToken(req, opts),
+      header: getBackendToken(req.headers.cookie, opts),
+      cookies: getBackendToken(req.cookies, opts),
+    })
+  })
+  const server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s))
+  })
+  t.after(() => server.close())
+  const base = `http://127.0.0.1:${server.address().port}`
+  for (const [label, { header }] of Object.entries(sessions)) {
+    const res = await fetch(`${base}/token`, { headers: { cookie: header }, signal: AbortSignal.timeout(5000) })
+    const expected = label === 'small' ? small : large
+    assert.deepEqual(await res.json(), { req: expected, header: expected, cookies: expected })
+  }
+  const none = await fetch(`${base}/token`, { signal: AbortSignal.timeout(5000) })
+  assert.deepEqual(await none.json(), { req: null, header: null, cookies: null })
+})
+
+test('a plain Node IncomingMessage', async (t) => {
+  const server = http.createServer((req, res) => {
+    res.end(JSON.stringify({ v: getBackendToken(req, opts) }))
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.after(() => server.close())
+  const res = await fetch(`http://127.0.0.1:${server.address().port}/`, {
+    headers: { cookie: sessions.large.header },
+    signal: AbortSignal.timeout(5000),
+  })
+  assert.deepEqual(await res.json(), { v: large })
+})
+
+test('undefined and null are sources with no cookies: synchronous null', () => {
+  assert.strictEqual(getBackendToken(undefined, opts), null)
+  assert.strictEqual(getBackendToken(null, opts), null)
+  assert.strictEqual(getToken(undefined, opts), null)
+})
+
+test('a Promise (or any thenable) source gives a Promise of the result', async () => {
+  const p = getBackendToken(Promise.resolve(sessions.small.header), opts)
+  assert.ok(p instanceof Promise)
+  assert.equal(await p, small)
+  const thenable = { then: (resolve) => resolve(new RequestCookies(new Headers({ cookie: sessions.large.header }))) }
+  assert.equal(await getBackendToken(thenable, opts), large)
+  assert.equal((await getToken(Promise.resolve(sessions.small.header), opts)).backendToken, small)
+  await assert.rejects(getBackendToken(Promise.reject(new Error('boom')), opts), /boom/)
+})
+
+test('anything else is a TypeError with code ERR_INVALID_SOURCE', () => {
+  const bad = [42, true, 10n, Symbol('s'), () => 'x', [], ['authjs.session-token=x'], { getAll: () => 'nope' }]
+  for (const source of bad) {
+    assert.throws(() => getBackendToken(source, opts), (e) => {
+      assert.ok(e instanceof TypeError, String(e))
+      assert.equal(e.code, 'ERR_INVALID_SOURCE')
+      return true
+    })
+  }
+})
+
+test('no argument: reads next/headers (cookies() and headers()) and returns a Promise', async (t) => {
+  // Outside Next.js there is no request context: a coded error says what to pass instead.
+  await assert.rejects(getBackendToken(), { code: 'ERR_NO_REQUEST_CONTEXT' })
+
+  // Inside Next.js, next/headers exposes async cookies() and headers() for the current request.
+  // Next itself is exercised end to end by the example apps; here its module is provided with
+  // the same API and classes so the no-argument path is checked on its own.
+  const requestHeaders = new Headers({ cookie: sessions.large.header })
+  const fake = {
+    cookies: async () => new RequestCookies(requestHeaders),
+    headers: async () => requestHeaders,
+  }
+  const load = Module._load
+  Module._load = function (request, ...rest) {
+    return request === 'next/headers' ? fake : load.call(this, request, ...rest)
+  }
+  const savedSecret = process.env.AUTH_SECRET
+  process.env.AUTH_SECRET = SECRET // with no argument there are no options: the app's env decides
+  t.after(() => {
+    Module._load = load
+    if (savedSecret === undefined) delete process.env.AUTH_SECRET
+    else process.env.AUTH_SECRET = savedSecret
+  })
+  const p = getBackendToken()
+  assert.ok(p instanceof Promise)
+  assert.equal(await p, large)
+  assert.equal((await getToken()).backendToken, large)
+  // Next's control-flow errors (e.g. dynamic rendering bail-outs carry a digest) pass through.
+  const bailout = Object.assign(new Error('Dynamic server usage'), { digest: 'DYNAMIC_SERVER_USAGE' })
+  fake.cookies = async () => {
+    throw bailout
+  }
+  await assert.rejects(getBackendToken(), (e) => e === bailout)
+})
