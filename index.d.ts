@@ -56,6 +56,34 @@ export declare function getToken(
 ): Promise<Record<string, unknown> | null>
 export declare function getToken(source: CookieSource, options?: ResolveOptions): Record<string, unknown> | null
 
+/** Why a token was (not) accepted. `"OK"` when it was. */
+export type ReasonCode =
+  | 'OK'
+  | 'NO_SESSION_COOKIE'
+  | 'INSECURE_COOKIE_ON_HTTPS'
+  | 'CHUNK_MISSING'
+  | 'TOO_LARGE'
+  | 'MALFORMED_TOKEN'
+  | 'UNSUPPORTED_ALGORITHM'
+  | 'DECRYPTION_FAILED'
+  | 'WRONG_COOKIE_NAME'
+  | 'EXPIRED'
+  | 'NOT_YET_VALID'
+  | 'OPAQUE_SESSION_TOKEN'
+  | 'CLAIM_MISSING'
+  | 'CLAIM_NOT_STRING'
+
+/**
+ * The same resolution as `getBackendToken`, as a report: which cookies were present, which were
+ * checked and rejected and why, the protocol, and the token's format, times and claim names.
+ * Never contains a cookie value, token, secret, key or claim value.
+ *
+ * With no argument, reads `next/headers` and returns a Promise.
+ */
+export declare function inspectToken(): Promise<TokenReport>
+export declare function inspectToken(source: PromiseLike<CookieSource>, options?: ResolveOptions): Promise<TokenReport>
+export declare function inspectToken(source: CookieSource, options?: ResolveOptions): TokenReport
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -109,6 +137,13 @@ export interface EncodeParams {
   enc?: 'A256CBC-HS512' | 'A256GCM'
 }
 
+/** A cookie that was present but not used, and why. */
+export interface RejectedCookie {
+  /** Base cookie name (without `.N`), or `"Authorization"` for a bearer token. */
+  name: string
+  reason: ReasonCode
+}
+
 /** Options of `getBackendToken`, `getToken`. */
 export interface ResolveOptions {
   /**
@@ -140,4 +175,52 @@ export interface ResolveOptions {
    * Default: `true`.
    */
   bearer?: boolean
+  /**
+   * Cookie policy. `true`: only `__Secure-`/`__Host-` names. `false`: any candidate, secure
+   * first. `"auto"`: `true` when the request is known to be HTTPS (request URL, `x-forwarded-proto`,
+   * `forwarded`, `AUTH_URL`/`NEXTAUTH_URL` on https://) or a secure-prefixed session cookie is
+   * present. Default: `"auto"`.
+   */
+  secure?: boolean | 'auto'
+  /**
+   * Log why a `null` happened: `true` prints one line (names and reason codes, never values) to
+   * stderr; a function receives the report. Also on when `DEBUG` names `nextauth-backend-token`.
+   * Default: `false`.
+   */
+  debug?: boolean | ((report: TokenReport) => void)
+}
+
+/**
+ * Why `getToken`/`getBackendToken` return what they return. Never contains a cookie value, token,
+ * secret, key or claim value.
+ */
+export interface TokenReport {
+  /** A valid token was found (and, for the backend token, its claim is a string). */
+  ok: boolean
+  /** `"OK"`, or the reason for `null`. */
+  reason: ReasonCode
+  /** One actionable sentence. */
+  hint: string
+  /** The session cookie used (or the one whose failure is the reason), without `.N`. */
+  cookieName: string | null
+  from: 'cookie' | 'bearer' | null
+  format: 'authjs-v5' | 'next-auth-v4' | 'opaque' | 'unknown' | null
+  enc: 'A256CBC-HS512' | 'A256GCM' | null
+  /** Cookie parts read: 1 when not chunked, 0 when none. */
+  chunks: number
+  /** Index in the secrets list of the secret that decrypted it. */
+  secretIndex: number | null
+  protocol: 'https' | 'http' | 'unknown'
+  protocolFrom: 'request-url' | 'x-forwarded-proto' | 'forwarded' | 'AUTH_URL' | 'NEXTAUTH_URL' | 'option' | 'secure-cookie-present' | null
+  /** Names of every cookie the request carried. */
+  presentCookies: Array<string>
+  /** Candidate names, in the order they were checked. */
+  checkedNames: Array<string>
+  /** Every candidate present but not used, and why. */
+  rejected: Array<RejectedCookie>
+  /** `iat` and `exp` of the token, epoch seconds. */
+  issuedAt: number | null
+  expiresAt: number | null
+  /** Names of the token's claims (never their values). */
+  claims: Array<string>
 }

@@ -43,16 +43,61 @@ async function fromNextHeaders(resolve) {
   return resolve({ headers: headerList, cookies: cookieStore })
 }
 
-function withSources(resolve) {
+// `DEBUG` follows the `debug` package's convention: comma/space separated names, `*` wildcards,
+// `-name` to exclude. Read once: loggers are configured before a server starts.
+function debugEnabled(spec) {
+  if (!spec) return false
+  let on = false
+  for (const raw of spec.split(/[\s,]+/)) {
+    if (!raw) continue
+    const negate = raw[0] === '-'
+    const pattern = new RegExp(`^${(negate ? raw.slice(1) : raw).replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`)
+    if (pattern.test('nextauth-backend-token')) {
+      if (negate) return false
+      on = true
+    }
+  }
+  return on
+}
+const DEBUG_FROM_ENV = debugEnabled(process.env.DEBUG)
+
+/** One log line: reason, hint and names. Never a value. */
+function formatReport(r) {
+  const rejected = r.rejected.map((x) => `${x.name}:${x.reason}`).join(', ')
+  return (
+    `nextauth-backend-token: null (${r.reason}) ${r.hint} ` +
+    `[protocol=${r.protocol}${r.protocolFrom ? ` via ${r.protocolFrom}` : ''}; ` +
+    `cookie=${r.cookieName ?? '-'}; rejected=${rejected || '-'}; present=${r.presentCookies.join(', ') || '-'}]`
+  )
+}
+
+function report(source, options) {
+  const debug = options != null && typeof options === 'object' ? options.debug : undefined
+  if (!(debug || (DEBUG_FROM_ENV && debug !== false))) return
+  const r = binding.inspectToken(source, options)
+  if (typeof debug === 'function') debug(r)
+  else console.error(formatReport(r))
+}
+
+function resolver(native, withDebug) {
+  const run = withDebug
+    ? (source, options) => {
+        const out = native(source, options)
+        if (out === null) report(source, options)
+        return out
+      }
+    : native
   return function (source, options) {
-    if (arguments.length === 0) return fromNextHeaders((s) => resolve(s))
-    if (isThenable(source)) return Promise.resolve(source).then((s) => resolve(s, options))
-    return resolve(source, options)
+    if (arguments.length === 0) return fromNextHeaders((s) => run(s))
+    if (isThenable(source)) return Promise.resolve(source).then((s) => run(s, options))
+    return run(source, options)
   }
 }
 
-exports.getBackendToken = withSources(binding.getBackendToken)
-exports.getToken = withSources(binding.getToken)
+exports.getBackendToken = resolver(binding.getBackendToken, true)
+exports.getToken = resolver(binding.getToken, true)
+exports.inspectToken = resolver(binding.inspectToken, false)
+exports.formatReport = formatReport
 exports.decode = binding.decode
 exports.encode = binding.encode
 exports.__napiBindingTarget = binding.__napiBindingTarget

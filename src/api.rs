@@ -2,16 +2,17 @@
 //! with their stable codes. Nothing here decides anything about tokens.
 
 use napi::bindgen_prelude::JsObjectValue;
-use napi::bindgen_prelude::{Object, Unknown};
+use napi::bindgen_prelude::{Either, Null, Object, Unknown};
 use napi::{Env, JsValue, Status, ValueType};
 use napi_derive::napi;
 use serde_json::Value;
 
 use crate::claims::{self, Clock};
 use crate::cookies::Limits;
-use crate::error::Error;
+use crate::error::{Error, Reason};
 use crate::keys::{self, Enc, Format};
-use crate::resolve::{self, Config, Outcome, DEFAULT_COOKIE_NAMES};
+use crate::policy::SecureMode;
+use crate::resolve::{self, Config, Origin, Outcome, DEFAULT_COOKIE_NAMES};
 use crate::sources::{read_source, SourceError};
 use crate::{jwe, secrets};
 
@@ -44,6 +45,72 @@ pub struct ResolveOptions {
   /// With no session cookie, accept `Authorization: Bearer <token>` as `getToken` does.
   /// Default: `true`.
   pub bearer: Option<bool>,
+  /// Cookie policy. `true`: only `__Secure-`/`__Host-` names. `false`: any candidate, secure
+  /// first. `"auto"`: `true` when the request is known to be HTTPS (request URL, `x-forwarded-proto`,
+  /// `forwarded`, `AUTH_URL`/`NEXTAUTH_URL` on https://) or a secure-prefixed session cookie is
+  /// present. Default: `"auto"`.
+  #[napi(ts_type = "boolean | 'auto'")]
+  pub secure: Option<String>,
+  /// Log why a `null` happened: `true` prints one line (names and reason codes, never values) to
+  /// stderr; a function receives the report. Also on when `DEBUG` names `nextauth-backend-token`.
+  /// Default: `false`.
+  #[napi(ts_type = "boolean | ((report: TokenReport) => void)")]
+  pub debug: Option<bool>,
+}
+
+/// A cookie that was present but not used, and why.
+#[napi(object, object_from_js = false)]
+pub struct RejectedCookie {
+  /// Base cookie name (without `.N`), or `"Authorization"` for a bearer token.
+  pub name: String,
+  #[napi(ts_type = "ReasonCode")]
+  pub reason: String,
+}
+
+/// Why `getToken`/`getBackendToken` return what they return. Never contains a cookie value, token,
+/// secret, key or claim value.
+#[napi(object, object_from_js = false)]
+pub struct TokenReport {
+  /// A valid token was found (and, for the backend token, its claim is a string).
+  pub ok: bool,
+  /// `"OK"`, or the reason for `null`.
+  #[napi(ts_type = "ReasonCode")]
+  pub reason: String,
+  /// One actionable sentence.
+  pub hint: String,
+  /// The session cookie used (or the one whose failure is the reason), without `.N`.
+  #[napi(ts_type = "string | null")]
+  pub cookie_name: Nullable<String>,
+  #[napi(ts_type = "'cookie' | 'bearer' | null")]
+  pub from: Nullable<String>,
+  #[napi(ts_type = "'authjs-v5' | 'next-auth-v4' | 'opaque' | 'unknown' | null")]
+  pub format: Nullable<String>,
+  #[napi(ts_type = "'A256CBC-HS512' | 'A256GCM' | null")]
+  pub enc: Nullable<String>,
+  /// Cookie parts read: 1 when not chunked, 0 when none.
+  pub chunks: u32,
+  /// Index in the secrets list of the secret that decrypted it.
+  #[napi(ts_type = "number | null")]
+  pub secret_index: Nullable<u32>,
+  #[napi(ts_type = "'https' | 'http' | 'unknown'")]
+  pub protocol: String,
+  #[napi(
+    ts_type = "'request-url' | 'x-forwarded-proto' | 'forwarded' | 'AUTH_URL' | 'NEXTAUTH_URL' | 'option' | 'secure-cookie-present' | null"
+  )]
+  pub protocol_from: Nullable<String>,
+  /// Names of every cookie the request carried.
+  pub present_cookies: Vec<String>,
+  /// Candidate names, in the order they were checked.
+  pub checked_names: Vec<String>,
+  /// Every candidate present but not used, and why.
+  pub rejected: Vec<RejectedCookie>,
+  /// `iat` and `exp` of the token, epoch seconds.
+  #[napi(ts_type = "number | null")]
+  pub issued_at: Nullable<f64>,
+  #[napi(ts_type = "number | null")]
+  pub expires_at: Nullable<f64>,
+  /// Names of the token's claims (never their values).
+  pub claims: Vec<String>,
 }
 
 /// Parameters of `decode`.
@@ -88,6 +155,13 @@ pub struct EncodeParams {
   /// Content encryption for `authjs-v5`. Default: `"A256CBC-HS512"`.
   #[napi(ts_type = "'A256CBC-HS512' | 'A256GCM'")]
   pub enc: Option<String>,
+}
+
+/// A report field that is `null` (not absent) when unknown.
+type Nullable<T> = Either<T, Null>;
+
+fn nullable<T>(v: Option<T>) -> Nullable<T> {
+  v.map_or(Either::B(Null), Either::A)
 }
 
 /// Throws `e` as a JS error with its code and returns the marker napi-rs expects.
@@ -259,10 +333,17 @@ struct Settings {
   clock: Clock,
   bearer: bool,
   limits: Limits,
+  secure: SecureMode,
+  auth_url: Option<String>,
+  nextauth_url: Option<String>,
 }
 
 fn read_settings(options: Option<Unknown<'_>>) -> Result<Settings, OptError> {
   let obj = options_object(options)?;
+  let secure = match &obj {
+    None => SecureMode::Auto,
+    Some(o) => read_secure(o)?,
+  };
   let (secret, names, salt, claim, tolerance, now, bearer) = match &obj {
     None => (None, None, None, None, None, None, None),
     Some(o) => (
@@ -293,10 +374,33 @@ fn read_settings(options: Option<Unknown<'_>>) -> Result<Settings, OptError> {
     clock: clock(now, tolerance).map_err(OptError::Invalid)?,
     bearer: bearer.unwrap_or(true),
     limits: Limits::default(),
+    secure,
+    auth_url: std::env::var("AUTH_URL").ok(),
+    nextauth_url: std::env::var("NEXTAUTH_URL").ok(),
   })
 }
 
-fn run(env: &Env, source: Unknown<'_>, options: Option<Unknown<'_>>) -> napi::Result<(Outcome, Settings)> {
+fn read_secure(obj: &Object<'_>) -> Result<SecureMode, OptError> {
+  match prop(obj, "secure")? {
+    None => Ok(SecureMode::Auto),
+    Some((v, ValueType::Boolean)) => Ok(if unsafe { v.cast::<bool>() }? {
+      SecureMode::Always
+    } else {
+      SecureMode::Never
+    }),
+    Some((v, ValueType::String)) if unsafe { v.cast::<String>() }? == "auto" => Ok(SecureMode::Auto),
+    Some(_) => Err(OptError::Invalid(Error::InvalidOption(
+      "secure",
+      "expected true, false or \"auto\"",
+    ))),
+  }
+}
+
+fn run(
+  env: &Env,
+  source: Unknown<'_>,
+  options: Option<Unknown<'_>>,
+) -> napi::Result<(Outcome, Settings, Vec<String>)> {
   let request = read_source(env, source).map_err(|e| source_error(env, e))?;
   let settings = read_settings(options).map_err(|e| opt_error(env, e))?;
   let view = request.view(&settings.limits);
@@ -307,9 +411,13 @@ fn run(env: &Env, source: Unknown<'_>, options: Option<Unknown<'_>>) -> napi::Re
     clock: settings.clock,
     bearer: settings.bearer,
     limits: settings.limits,
+    secure: settings.secure,
+    auth_url: settings.auth_url.as_deref(),
+    nextauth_url: settings.nextauth_url.as_deref(),
   };
   let outcome = resolve::resolve(&view, &cfg);
-  Ok((outcome, settings))
+  let present = view.jar.names().map(str::to_string).collect();
+  Ok((outcome, settings, present))
 }
 
 /// The backend token claim of the session, or `null`.
@@ -319,7 +427,7 @@ pub fn get_backend_token(
   source: Unknown,
   options: Option<Unknown>,
 ) -> napi::Result<Option<String>> {
-  let (outcome, settings) = run(&env, source, options)?;
+  let (outcome, settings, _) = run(&env, source, options)?;
   Ok(match outcome.found {
     Ok(found) => claims::string_claim(&found.claims, &settings.claim)
       .ok()
@@ -331,8 +439,58 @@ pub fn get_backend_token(
 /// The whole decrypted session payload, or `null`.
 #[napi(skip_typescript, catch_unwind)]
 pub fn get_token(env: Env, source: Unknown, options: Option<Unknown>) -> napi::Result<Option<Value>> {
-  let (outcome, _) = run(&env, source, options)?;
+  let (outcome, _, _) = run(&env, source, options)?;
   Ok(outcome.found.ok().map(|f| Value::Object(f.claims)))
+}
+
+/// Why `getBackendToken`/`getToken` give what they give: the same resolution, as a report.
+#[napi(skip_typescript, catch_unwind)]
+pub fn inspect_token(env: Env, source: Unknown, options: Option<Unknown>) -> napi::Result<TokenReport> {
+  let (outcome, settings, present_cookies) = run(&env, source, options)?;
+  let claim_check = match &outcome.found {
+    Ok(found) => claims::string_claim(&found.claims, &settings.claim).err(),
+    Err(_) => None,
+  };
+  let reason = match (&outcome.found, claim_check) {
+    (Err(r), _) => *r,
+    (Ok(_), Some(r)) => r,
+    (Ok(_), None) => Reason::Ok,
+  };
+  let decisive = outcome.decisive.as_ref();
+  let info = decisive.map(|a| &a.info);
+  Ok(TokenReport {
+    ok: reason == Reason::Ok,
+    reason: reason.code().to_string(),
+    hint: reason.hint().to_string(),
+    cookie_name: nullable(
+      decisive
+        .filter(|a| a.origin == Origin::Cookie || a.reason == Reason::Ok)
+        .map(|a| a.name.clone()),
+    ),
+    from: nullable(decisive.map(|a| match a.origin {
+      Origin::Cookie => "cookie".to_string(),
+      Origin::Bearer => "bearer".to_string(),
+    })),
+    format: nullable(info.and_then(|i| i.format).map(str::to_string)),
+    enc: nullable(info.and_then(|i| i.enc).map(|e| e.name().to_string())),
+    chunks: decisive.map_or(0, |a| a.chunks as u32),
+    secret_index: nullable(info.and_then(|i| i.secret_index).map(|i| i as u32)),
+    protocol: outcome.protocol.name().to_string(),
+    protocol_from: nullable(outcome.protocol_from.map(|p| p.name().to_string())),
+    present_cookies,
+    checked_names: outcome.checked,
+    rejected: outcome
+      .rejected
+      .iter()
+      .map(|a| RejectedCookie {
+        name: a.name.clone(),
+        reason: a.reason.code().to_string(),
+      })
+      .collect(),
+    issued_at: nullable(info.and_then(|i| i.issued_at)),
+    expires_at: nullable(info.and_then(|i| i.expires_at)),
+    claims: info.map(|i| i.claim_names.clone()).unwrap_or_default(),
+  })
 }
 
 fn params_object<'e>(params: Unknown<'e>, what: &'static str) -> Result<Object<'e>, OptError> {

@@ -89,6 +89,86 @@ impl Reason {
   }
 }
 
+impl Reason {
+  /// One actionable sentence for a person debugging a `null`. Never mentions values.
+  pub fn hint(self) -> &'static str {
+    match self {
+      Reason::Ok => "The session token was found, decrypted and is valid.",
+      Reason::NoSessionCookie => {
+        "No session cookie was sent: the user is signed out, the cookie's Domain/Path does not cover \
+         this request, or a cross-origin fetch left out `credentials: 'include'`."
+      }
+      Reason::InsecureCookieOnHttps => {
+        "This request is HTTPS but only an unprefixed session cookie was accepted: over HTTPS Auth.js \
+         issues `__Secure-authjs.session-token`; if the app believes it is on HTTP, set AUTH_URL to the \
+         https:// URL, enable `trustHost`, and make the proxy send `x-forwarded-proto: https`."
+      }
+      Reason::ChunkMissing => {
+        "The session is split into chunks (NAME.0, NAME.1, ...) but one is missing or stray: the \
+         browser dropped a cookie (too many or too large for the domain) or a proxy cut the header."
+      }
+      Reason::TooLarge => {
+        "The Cookie header, chunk count or token exceeds the configured limits: keep large data out \
+         of the session (store an id and look it up), or raise the limit options."
+      }
+      Reason::MalformedToken => {
+        "The session cookie is not a well-formed Auth.js token (JWE): it was truncated, edited, or \
+         written by something else under the same name."
+      }
+      Reason::UnsupportedAlgorithm => {
+        "The token uses an algorithm Auth.js does not issue (only dir + A256CBC-HS512/A256GCM, no \
+         compression): it was not issued by NextAuth/Auth.js."
+      }
+      Reason::DecryptionFailed => {
+        "AUTH_SECRET differs from the one that issued the cookie — check every deployment uses the \
+         same secret; pass old secrets in `secret: [new, old]` while rotating."
+      }
+      Reason::WrongCookieName => {
+        "The token decrypts only with another cookie name as salt: it was issued under a different \
+         name (Auth.js v5 salts the key with the cookie name) — set `cookieName` (or `salt`) to the \
+         name the app issues."
+      }
+      Reason::Expired => {
+        "The session has expired (`exp` is past, beyond the clock tolerance): the user must sign in \
+         again, or the server clock is wrong."
+      }
+      Reason::NotYetValid => {
+        "The token's `nbf` is in the future: this server's clock is behind the issuer's — sync it (NTP) \
+         or raise `clockTolerance`."
+      }
+      Reason::OpaqueSessionToken => {
+        "The session cookie holds a database session id, not a JWT: the app uses the database session \
+         strategy; switch to `session: { strategy: 'jwt' }` or look the session up in the database."
+      }
+      Reason::ClaimMissing => {
+        "The session is valid but has no backend token claim: store it in the `jwt` callback \
+         (`token.backendToken = account.access_token`) or set `claim` to the name you use."
+      }
+      Reason::ClaimNotString => {
+        "The backend token claim is not a string: store the token string itself in the `jwt` \
+         callback, or read the whole payload with getToken()."
+      }
+    }
+  }
+
+  pub const ALL: [Reason; 14] = [
+    Reason::Ok,
+    Reason::NoSessionCookie,
+    Reason::InsecureCookieOnHttps,
+    Reason::ChunkMissing,
+    Reason::TooLarge,
+    Reason::MalformedToken,
+    Reason::UnsupportedAlgorithm,
+    Reason::DecryptionFailed,
+    Reason::WrongCookieName,
+    Reason::Expired,
+    Reason::NotYetValid,
+    Reason::OpaqueSessionToken,
+    Reason::ClaimMissing,
+    Reason::ClaimNotString,
+  ];
+}
+
 #[cfg(test)]
 mod tests {
   use super::*;
@@ -101,5 +181,16 @@ mod tests {
     assert!(Error::InvalidSource("number").is_type_error());
     assert!(!Error::MissingSecret.is_type_error());
     assert_eq!(Reason::WrongCookieName.code(), "WRONG_COOKIE_NAME");
+  }
+
+  #[test]
+  fn every_reason_has_a_distinct_code_and_a_hint() {
+    let mut codes: Vec<_> = Reason::ALL.iter().map(|r| r.code()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    assert_eq!(codes.len(), Reason::ALL.len());
+    assert!(Reason::ALL.iter().all(|r| r.hint().len() > 40));
+    assert!(Reason::DecryptionFailed.hint().contains("secret: [new, old]"));
+    assert!(Reason::InsecureCookieOnHttps.hint().contains("trustHost"));
   }
 }

@@ -13,6 +13,7 @@ pub mod cookies;
 pub mod error;
 pub mod jwe;
 pub mod keys;
+pub mod policy;
 pub mod resolve;
 pub mod secrets;
 #[cfg_attr(test, allow(dead_code))]

@@ -55,3 +55,31 @@ export declare function getToken(
   options?: ResolveOptions,
 ): Promise<Record<string, unknown> | null>
 export declare function getToken(source: CookieSource, options?: ResolveOptions): Record<string, unknown> | null
+
+/** Why a token was (not) accepted. `"OK"` when it was. */
+export type ReasonCode =
+  | 'OK'
+  | 'NO_SESSION_COOKIE'
+  | 'INSECURE_COOKIE_ON_HTTPS'
+  | 'CHUNK_MISSING'
+  | 'TOO_LARGE'
+  | 'MALFORMED_TOKEN'
+  | 'UNSUPPORTED_ALGORITHM'
+  | 'DECRYPTION_FAILED'
+  | 'WRONG_COOKIE_NAME'
+  | 'EXPIRED'
+  | 'NOT_YET_VALID'
+  | 'OPAQUE_SESSION_TOKEN'
+  | 'CLAIM_MISSING'
+  | 'CLAIM_NOT_STRING'
+
+/**
+ * The same resolution as `getBackendToken`, as a report: which cookies were present, which were
+ * checked and rejected and why, the protocol, and the token's format, times and claim names.
+ * Never contains a cookie value, token, secret, key or claim value.
+ *
+ * With no argument, reads `next/headers` and returns a Promise.
+ */
+export declare function inspectToken(): Promise<TokenReport>
+export declare function inspectToken(source: PromiseLike<CookieSource>, options?: ResolveOptions): Promise<TokenReport>
+export declare function inspectToken(source: CookieSource, options?: ResolveOptions): TokenReport

@@ -1,11 +1,14 @@
 //! The resolution rules: which cookie names are candidates, in which order, what the cookie-tossing
 //! rule rules out, and how one candidate value becomes validated claims.
 
+use std::borrow::Cow;
+
 use crate::claims::{self, Claims, Clock};
 use crate::cookies::{Jar, Limits};
 use crate::error::Reason;
 use crate::jwe;
 use crate::keys::{self, Enc, Format};
+use crate::policy::{self, Protocol, ProtocolFrom, SecureMode, Signals};
 
 /// The session cookie names the issuers use, secure-prefixed first.
 pub const DEFAULT_COOKIE_NAMES: [&str; 6] = [
@@ -35,6 +38,11 @@ pub struct Config<'a> {
   /// Accept `Authorization: Bearer <token>` when no session cookie is present.
   pub bearer: bool,
   pub limits: Limits,
+  /// The `secure` option.
+  pub secure: SecureMode,
+  /// `AUTH_URL` and `NEXTAUTH_URL` from the environment.
+  pub auth_url: Option<&'a str>,
+  pub nextauth_url: Option<&'a str>,
 }
 
 /// What a request carries that the resolver reads.
@@ -42,6 +50,10 @@ pub struct Config<'a> {
 pub struct Request<'a> {
   pub jar: Jar<'a>,
   pub authorization: Option<&'a str>,
+  /// An absolute request URL (`Request.url`), when the source has one.
+  pub url: Option<&'a str>,
+  pub x_forwarded_proto: Option<&'a str>,
+  pub forwarded: Option<&'a str>,
 }
 
 /// Where the token was found.
@@ -66,6 +78,30 @@ pub struct Found {
   pub secret_index: usize,
 }
 
+/// What one attempt learnt about a token, for diagnostics. Never a value.
+#[derive(Debug, Default, Clone)]
+pub struct TokenInfo {
+  /// `authjs-v5`, `next-auth-v4`, `opaque` or `unknown` (a guess from the header until decrypted).
+  pub format: Option<&'static str>,
+  pub enc: Option<Enc>,
+  pub secret_index: Option<usize>,
+  pub issued_at: Option<f64>,
+  pub expires_at: Option<f64>,
+  pub claim_names: Vec<String>,
+}
+
+/// One candidate looked at, and how it went.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+  /// Base cookie name (or `Authorization` for a bearer token that failed).
+  pub name: String,
+  pub origin: Origin,
+  pub reason: Reason,
+  /// Parts read (1 when not chunked, 0 when nothing was read).
+  pub chunks: usize,
+  pub info: TokenInfo,
+}
+
 /// The result of resolving a request, with what was looked at and why the rest was refused.
 #[derive(Debug)]
 pub struct Outcome {
@@ -73,7 +109,11 @@ pub struct Outcome {
   /// Candidate names in the order they were checked.
   pub checked: Vec<String>,
   /// Every candidate present but not used, and why.
-  pub rejected: Vec<(String, Reason)>,
+  pub rejected: Vec<Attempt>,
+  /// The attempt that produced the token, or the one whose failure is the reason.
+  pub decisive: Option<Attempt>,
+  pub protocol: Protocol,
+  pub protocol_from: Option<ProtocolFrom>,
 }
 
 /// Candidate names in resolution order: secure-prefixed first, each group in the given order.
@@ -86,93 +126,155 @@ fn ordered_names(names: &[String]) -> Vec<&str> {
 pub fn resolve(req: &Request<'_>, cfg: &Config<'_>) -> Outcome {
   let names = ordered_names(cfg.names);
   let secure_present = names.iter().any(|n| is_secure_name(n) && req.jar.has_session(n));
-  let mut rejected: Vec<(String, Reason)> = Vec::new();
+  let signals = Signals {
+    request_url: req.url,
+    x_forwarded_proto: req.x_forwarded_proto,
+    forwarded: req.forwarded,
+    auth_url: cfg.auth_url,
+    nextauth_url: cfg.nextauth_url,
+  };
+  let (protocol, protocol_from) = policy::detect(cfg.secure, &signals, secure_present);
+  let strict = policy::strict(cfg.secure, protocol);
+  let mut rejected: Vec<Attempt> = Vec::new();
   let mut any_present = false;
+  let finish = |found: Result<Found, Reason>, mut rejected: Vec<Attempt>, decisive| {
+    if strict && found.is_ok() {
+      // Plain session cookies after the winner were never tried: they were refused all the same.
+      for &name in names
+        .iter()
+        .filter(|n| !is_secure_name(n) && req.jar.has_session(n))
+      {
+        if rejected.iter().all(|a| a.name != name) {
+          rejected.push(Attempt {
+            name: name.to_string(),
+            origin: Origin::Cookie,
+            reason: Reason::InsecureCookieOnHttps,
+            chunks: 0,
+            info: TokenInfo::default(),
+          });
+        }
+      }
+    }
+    Outcome {
+      found,
+      checked: names.iter().map(|n| n.to_string()).collect(),
+      rejected,
+      decisive,
+      protocol,
+      protocol_from,
+    }
+  };
 
   for &name in &names {
     if !req.jar.has_session(name) {
       continue;
     }
     any_present = true;
-    if secure_present && !is_secure_name(name) {
+    let refuse = |reason, chunks, info| Attempt {
+      name: name.to_string(),
+      origin: Origin::Cookie,
+      reason,
+      chunks,
+      info,
+    };
+    if strict && !is_secure_name(name) {
       // On HTTPS a plain session cookie can only have been planted (cookie tossing).
-      rejected.push((name.to_string(), Reason::InsecureCookieOnHttps));
+      rejected.push(refuse(Reason::InsecureCookieOnHttps, 0, TokenInfo::default()));
       continue;
     }
     let lookup = req.jar.lookup(name, &cfg.limits);
-    let mut reason = None;
-    if let Some(value) = lookup.single {
-      match open(value, name, &names, cfg) {
-        Ok((claims, key)) => return done(name, Origin::Cookie, claims, key, 1, &names, rejected),
-        Err(r) => reason = Some(r),
+    let mut failure: Option<Attempt> = None;
+    // The whole cookie first, then the chunks joined.
+    let values = lookup
+      .single
+      .map(|v| Ok((Cow::Borrowed(v), 1)))
+      .into_iter()
+      .chain(lookup.chunked.map(|c| c.map(|(v, n)| (Cow::Owned(v), n))));
+    for value in values {
+      match value {
+        Ok((value, chunks)) => {
+          let (result, info) = open(&value, name, &names, cfg);
+          match result {
+            Ok((claims, key)) => {
+              let attempt = refuse(Reason::Ok, chunks, info);
+              let found = Found {
+                claims,
+                cookie_name: name.to_string(),
+                origin: Origin::Cookie,
+                format: key.format,
+                enc: key.enc,
+                chunks,
+                secret_index: key.secret_index,
+              };
+              return finish(Ok(found), rejected, Some(attempt));
+            }
+            Err(r) => failure = failure.or(Some(refuse(r, chunks, info))),
+          }
+        }
+        Err(r) => failure = failure.or(Some(refuse(r, 0, TokenInfo::default()))),
       }
     }
-    match lookup.chunked {
-      Some(Ok((value, chunks))) => match open(&value, name, &names, cfg) {
-        Ok((claims, key)) => return done(name, Origin::Cookie, claims, key, chunks, &names, rejected),
-        Err(r) => reason = reason.or(Some(r)),
-      },
-      Some(Err(r)) => reason = reason.or(Some(r)),
-      None => {}
-    }
-    rejected.push((name.to_string(), reason.unwrap_or(Reason::MalformedToken)));
+    rejected.push(failure.unwrap_or_else(|| refuse(Reason::MalformedToken, 0, TokenInfo::default())));
   }
 
   if !any_present && cfg.bearer {
     if let Some(token) = req.authorization.and_then(bearer_token) {
-      let mut last = Reason::DecryptionFailed;
+      let mut last = None;
       for &name in &names {
-        match open(&token, name, &names, cfg) {
-          Ok((claims, key)) => return done(name, Origin::Bearer, claims, key, 1, &names, rejected),
-          Err(r) => last = r,
-        }
-        if !matches!(last, Reason::DecryptionFailed | Reason::WrongCookieName) {
-          break; // The failure does not depend on the salt: another name will not help.
+        let (result, info) = open(&token, name, &names, cfg);
+        match result {
+          Ok((claims, key)) => {
+            let attempt = Attempt {
+              name: name.to_string(),
+              origin: Origin::Bearer,
+              reason: Reason::Ok,
+              chunks: 1,
+              info,
+            };
+            let found = Found {
+              claims,
+              cookie_name: name.to_string(),
+              origin: Origin::Bearer,
+              format: key.format,
+              enc: key.enc,
+              chunks: 1,
+              secret_index: key.secret_index,
+            };
+            return finish(Ok(found), rejected, Some(attempt));
+          }
+          Err(r) => {
+            let keep_trying = matches!(r, Reason::DecryptionFailed | Reason::WrongCookieName);
+            last = Some(Attempt {
+              name: "Authorization".to_string(),
+              origin: Origin::Bearer,
+              reason: r,
+              chunks: 1,
+              info,
+            });
+            if !keep_trying {
+              break; // The failure does not depend on the salt: another name will not help.
+            }
+          }
         }
       }
-      rejected.push(("Authorization".to_string(), last));
+      rejected.extend(last);
     }
   }
 
-  let reason = rejected
+  let decisive = rejected
     .iter()
-    .map(|(_, r)| *r)
-    .find(|r| *r != Reason::InsecureCookieOnHttps)
-    .or_else(|| rejected.first().map(|(_, r)| *r))
-    .unwrap_or(if req.jar.oversized || req.jar.truncated {
+    .find(|a| a.reason != Reason::InsecureCookieOnHttps)
+    .or_else(|| rejected.first())
+    .cloned();
+  let reason = decisive.as_ref().map_or(
+    if req.jar.oversized || req.jar.truncated {
       Reason::TooLarge
     } else {
       Reason::NoSessionCookie
-    });
-  Outcome {
-    found: Err(reason),
-    checked: names.iter().map(|n| n.to_string()).collect(),
-    rejected,
-  }
-}
-
-fn done(
-  name: &str,
-  origin: Origin,
-  claims: Claims,
-  key: UsedKey,
-  chunks: usize,
-  names: &[&str],
-  rejected: Vec<(String, Reason)>,
-) -> Outcome {
-  Outcome {
-    found: Ok(Found {
-      claims,
-      cookie_name: name.to_string(),
-      origin,
-      format: key.format,
-      enc: key.enc,
-      chunks,
-      secret_index: key.secret_index,
-    }),
-    checked: names.iter().map(|n| n.to_string()).collect(),
-    rejected,
-  }
+    },
+    |a| a.reason,
+  );
+  finish(Err(reason), rejected, decisive)
 }
 
 /// Which key opened a token.
@@ -183,33 +285,65 @@ pub struct UsedKey {
   pub secret_index: usize,
 }
 
-/// Decrypts and validates one candidate value issued under cookie `name`.
-fn open(value: &str, name: &str, names: &[&str], cfg: &Config<'_>) -> Result<(Claims, UsedKey), Reason> {
+/// Decrypts and validates one candidate value issued under cookie `name`, noting what it learns.
+fn open(
+  value: &str,
+  name: &str,
+  names: &[&str],
+  cfg: &Config<'_>,
+) -> (Result<(Claims, UsedKey), Reason>, TokenInfo) {
+  let mut info = TokenInfo::default();
+  let result = open_into(value, name, names, cfg, &mut info);
+  (result, info)
+}
+
+fn open_into(
+  value: &str,
+  name: &str,
+  names: &[&str],
+  cfg: &Config<'_>,
+  info: &mut TokenInfo,
+) -> Result<(Claims, UsedKey), Reason> {
   if value.len() > cfg.limits.max_token_bytes {
     return Err(Reason::TooLarge);
   }
-  let token = jwe::parse(value)?;
+  let token = jwe::parse(value).inspect_err(|r| {
+    info.format = Some(if *r == Reason::OpaqueSessionToken {
+      "opaque"
+    } else {
+      "unknown"
+    });
+  })?;
+  info.enc = Some(token.enc);
+  info.format = Some(if token.kid.is_some() || token.enc == Enc::A256CbcHs512 {
+    Format::AuthjsV5.name()
+  } else {
+    Format::NextAuthV4.name()
+  });
   let v5_salt = cfg.salt.unwrap_or(name);
   let v4_salt = cfg.salt.unwrap_or("");
-  let (payload, used) = match decrypt_with(&token, cfg.secrets, v5_salt, v4_salt) {
-    Some(found) => found,
-    None => {
-      // Would it open under another candidate's name? Then it was issued under that name.
-      // Only a v5 `kid` makes this cheap: compare thumbprints, decrypt only on a match.
-      let elsewhere = cfg.salt.is_none()
-        && token.kid.is_some()
-        && names
-          .iter()
-          .filter(|other| **other != name)
-          .any(|other| decrypt_with(&token, cfg.secrets, other, v4_salt).is_some());
-      return Err(if elsewhere {
-        Reason::WrongCookieName
-      } else {
-        Reason::DecryptionFailed
-      });
-    }
+  let Some((payload, used)) = decrypt_with(&token, cfg.secrets, v5_salt, v4_salt) else {
+    // Would it open under another candidate's name? Then it was issued under that name.
+    // Only a v5 `kid` makes this cheap: compare thumbprints, decrypt only on a match.
+    let elsewhere = cfg.salt.is_none()
+      && token.kid.is_some()
+      && names
+        .iter()
+        .filter(|other| **other != name)
+        .any(|other| decrypt_with(&token, cfg.secrets, other, v4_salt).is_some());
+    return Err(if elsewhere {
+      Reason::WrongCookieName
+    } else {
+      Reason::DecryptionFailed
+    });
   };
+  info.format = Some(used.format.name());
+  info.secret_index = Some(used.secret_index);
   let claims = claims::parse(&payload, cfg.limits.max_payload_bytes)?;
+  let number = |k: &str| claims.get(k).and_then(serde_json::Value::as_f64);
+  info.issued_at = number("iat");
+  info.expires_at = number("exp");
+  info.claim_names = claims.keys().cloned().collect();
   claims::check_times(&claims, cfg.clock)?;
   Ok((claims, used))
 }
@@ -327,6 +461,9 @@ pub struct OwnedRequest {
   /// Cookies already parsed by the framework.
   pub cookie_pairs: Vec<(String, String)>,
   pub authorization: Option<String>,
+  pub url: Option<String>,
+  pub x_forwarded_proto: Option<String>,
+  pub forwarded: Option<String>,
 }
 
 impl OwnedRequest {
@@ -344,6 +481,9 @@ impl OwnedRequest {
     Request {
       jar,
       authorization: self.authorization.as_deref(),
+      url: self.url.as_deref(),
+      x_forwarded_proto: self.x_forwarded_proto.as_deref(),
+      forwarded: self.forwarded.as_deref(),
     }
   }
 }

@@ -54,6 +54,10 @@ fn read_object(env: &Env, obj: Object<'_>, out: &mut OwnedRequest) -> Result<()>
   }
   let headers: Unknown = obj.get_named_property("headers")?;
   if headers.get_type()? == ValueType::Object {
+    let url: Unknown = obj.get_named_property("url")?;
+    if url.get_type()? == ValueType::String {
+      out.url = Some(unsafe { url.cast::<String>() }?);
+    }
     // A request: its Cookie header is complete (every chunk). Its parsed cookies, when it has them
     // (`NextRequest.cookies`, Express `req.cookies`), are read only if the header is missing.
     read_headers(env, unsafe { headers.cast::<Object>() }?, out)?;
@@ -91,21 +95,21 @@ fn function<'e, Args: napi::bindgen_prelude::JsValuesTupleIntoVec>(
 
 /// A `Headers`-like object (`get(name)`) or a plain record of header values.
 fn read_headers(env: &Env, headers: Object<'_>, out: &mut OwnedRequest) -> Result<()> {
-  let (cookie, authorization) = match function::<Unknown>(&headers, "get")? {
-    Some(get) => {
-      let cookie = get.apply(headers, env.create_string("cookie")?.to_unknown())?;
-      let auth = get.apply(headers, env.create_string("authorization")?.to_unknown())?;
-      (cookie, auth)
-    }
-    None => (
-      headers.get_named_property::<Unknown>("cookie")?,
-      headers.get_named_property::<Unknown>("authorization")?,
-    ),
-  };
-  read_header_value(cookie, &mut out.cookie_headers)?;
-  let mut auth = Vec::new();
-  read_header_value(authorization, &mut auth)?;
-  out.authorization = auth.into_iter().next();
+  const NAMES: [&str; 4] = ["cookie", "authorization", "x-forwarded-proto", "forwarded"];
+  let get = function::<Unknown>(&headers, "get")?;
+  let mut values: [Vec<String>; 4] = Default::default();
+  for (name, into) in NAMES.iter().zip(values.iter_mut()) {
+    let value = match &get {
+      Some(get) => get.apply(headers, env.create_string(name)?.to_unknown())?,
+      None => headers.get_named_property::<Unknown>(name)?,
+    };
+    read_header_value(value, into)?;
+  }
+  let [cookie, authorization, proto, forwarded] = values;
+  out.cookie_headers.extend(cookie);
+  out.authorization = authorization.into_iter().next();
+  out.x_forwarded_proto = proto.into_iter().next();
+  out.forwarded = forwarded.into_iter().next();
   Ok(())
 }
 

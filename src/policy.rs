@@ -1,0 +1,208 @@
+//! The protocol-aware cookie policy: is this request known to be HTTPS, and how do we know?
+//!
+//! On HTTPS, Auth.js issues the `__Secure-` cookie name, and a plain session cookie can only have
+//! been planted (cookie tossing). So on a request known to be HTTPS only secure-prefixed names are
+//! accepted. Every signal here can only make a request stricter: a client that sends
+//! `x-forwarded-proto: https` narrows its own request, never someone else's.
+
+/// What the caller asked for with `options.secure`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecureMode {
+  /// Only `__Secure-`/`__Host-` names.
+  Always,
+  /// Any candidate (secure ones first), even next to a secure cookie.
+  Never,
+  /// Strict when the request is known to be HTTPS or a secure session cookie is present.
+  Auto,
+}
+
+/// Where the protocol was learnt from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProtocolFrom {
+  Option,
+  RequestUrl,
+  XForwardedProto,
+  Forwarded,
+  AuthUrl,
+  NextauthUrl,
+  SecureCookiePresent,
+}
+
+impl ProtocolFrom {
+  pub fn name(self) -> &'static str {
+    match self {
+      ProtocolFrom::Option => "option",
+      ProtocolFrom::RequestUrl => "request-url",
+      ProtocolFrom::XForwardedProto => "x-forwarded-proto",
+      ProtocolFrom::Forwarded => "forwarded",
+      ProtocolFrom::AuthUrl => "AUTH_URL",
+      ProtocolFrom::NextauthUrl => "NEXTAUTH_URL",
+      ProtocolFrom::SecureCookiePresent => "secure-cookie-present",
+    }
+  }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+  Https,
+  Http,
+  Unknown,
+}
+
+impl Protocol {
+  pub fn name(self) -> &'static str {
+    match self {
+      Protocol::Https => "https",
+      Protocol::Http => "http",
+      Protocol::Unknown => "unknown",
+    }
+  }
+}
+
+/// The protocol signals a request and the environment carry.
+#[derive(Debug, Default, Clone)]
+pub struct Signals<'a> {
+  pub request_url: Option<&'a str>,
+  pub x_forwarded_proto: Option<&'a str>,
+  pub forwarded: Option<&'a str>,
+  pub auth_url: Option<&'a str>,
+  pub nextauth_url: Option<&'a str>,
+}
+
+fn scheme_of_url(url: &str) -> Option<Protocol> {
+  let (scheme, _) = url.trim().split_once("://")?;
+  match scheme.to_ascii_lowercase().as_str() {
+    "https" => Some(Protocol::Https),
+    "http" => Some(Protocol::Http),
+    _ => None,
+  }
+}
+
+fn scheme_of_token(value: &str) -> Option<Protocol> {
+  // `x-forwarded-proto` may list several proxies: "https, http"; the first is the client's.
+  let first = value.split(',').next()?.trim();
+  match first.to_ascii_lowercase().as_str() {
+    "https" => Some(Protocol::Https),
+    "http" => Some(Protocol::Http),
+    _ => None,
+  }
+}
+
+fn scheme_of_forwarded(value: &str) -> Option<Protocol> {
+  // RFC 7239: `Forwarded: for=1.2.3.4;proto=https, for=...`; the first element is the client's.
+  let first = value.split(',').next()?;
+  first.split(';').find_map(|pair| {
+    let (k, v) = pair.split_once('=')?;
+    if k.trim().eq_ignore_ascii_case("proto") {
+      scheme_of_token(v.trim().trim_matches('"'))
+    } else {
+      None
+    }
+  })
+}
+
+/// The protocol and its source: `https` when any signal says so (in the documented order of
+/// precedence), otherwise `http` when one says that, otherwise unknown.
+pub fn detect(
+  mode: SecureMode,
+  signals: &Signals<'_>,
+  secure_cookie_present: bool,
+) -> (Protocol, Option<ProtocolFrom>) {
+  if mode == SecureMode::Always {
+    return (Protocol::Https, Some(ProtocolFrom::Option));
+  }
+  let found = [
+    (
+      signals.request_url.and_then(scheme_of_url),
+      ProtocolFrom::RequestUrl,
+    ),
+    (
+      signals.x_forwarded_proto.and_then(scheme_of_token),
+      ProtocolFrom::XForwardedProto,
+    ),
+    (
+      signals.forwarded.and_then(scheme_of_forwarded),
+      ProtocolFrom::Forwarded,
+    ),
+    (signals.auth_url.and_then(scheme_of_url), ProtocolFrom::AuthUrl),
+    (
+      signals.nextauth_url.and_then(scheme_of_url),
+      ProtocolFrom::NextauthUrl,
+    ),
+  ];
+  if let Some((_, from)) = found.iter().find(|(p, _)| *p == Some(Protocol::Https)) {
+    return (Protocol::Https, Some(*from));
+  }
+  if secure_cookie_present {
+    return (Protocol::Https, Some(ProtocolFrom::SecureCookiePresent));
+  }
+  if let Some((_, from)) = found.iter().find(|(p, _)| *p == Some(Protocol::Http)) {
+    return (Protocol::Http, Some(*from));
+  }
+  (Protocol::Unknown, None)
+}
+
+/// Whether only secure-prefixed names may be used.
+pub fn strict(mode: SecureMode, protocol: Protocol) -> bool {
+  match mode {
+    SecureMode::Always => true,
+    SecureMode::Never => false,
+    SecureMode::Auto => protocol == Protocol::Https,
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn each_signal_and_its_precedence() {
+    let none = Signals::default();
+    assert_eq!(detect(SecureMode::Auto, &none, false), (Protocol::Unknown, None));
+    assert_eq!(
+      detect(SecureMode::Always, &none, false),
+      (Protocol::Https, Some(ProtocolFrom::Option))
+    );
+    assert_eq!(
+      detect(SecureMode::Auto, &none, true),
+      (Protocol::Https, Some(ProtocolFrom::SecureCookiePresent))
+    );
+    let s = Signals {
+      request_url: Some("http://localhost:3000/x"),
+      x_forwarded_proto: Some("https, http"),
+      ..none.clone()
+    };
+    assert_eq!(
+      detect(SecureMode::Auto, &s, false),
+      (Protocol::Https, Some(ProtocolFrom::XForwardedProto))
+    );
+    let s = Signals {
+      forwarded: Some("for=1.2.3.4;proto=\"HTTPS\";host=a, proto=http"),
+      ..none.clone()
+    };
+    assert_eq!(
+      detect(SecureMode::Auto, &s, false),
+      (Protocol::Https, Some(ProtocolFrom::Forwarded))
+    );
+    let s = Signals {
+      nextauth_url: Some("https://app.example.com"),
+      ..none.clone()
+    };
+    assert_eq!(
+      detect(SecureMode::Auto, &s, false),
+      (Protocol::Https, Some(ProtocolFrom::NextauthUrl))
+    );
+    let s = Signals {
+      request_url: Some("http://localhost:3000/"),
+      auth_url: Some("http://localhost:3000"),
+      ..none
+    };
+    assert_eq!(
+      detect(SecureMode::Auto, &s, false),
+      (Protocol::Http, Some(ProtocolFrom::RequestUrl))
+    );
+    assert!(!strict(SecureMode::Never, Protocol::Https));
+    assert!(strict(SecureMode::Auto, Protocol::Https));
+    assert!(!strict(SecureMode::Auto, Protocol::Unknown));
+  }
+}
