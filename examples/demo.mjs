@@ -7,7 +7,7 @@ import { getToken as authjsGetToken } from '@auth/core/jwt'
 import { RequestCookies } from '@edge-runtime/cookies'
 import { authjsSignIn, backendTokenOf } from './lib/sign-in.mjs'
 
-const { getBackendToken, getToken } = createRequire(import.meta.url)('../index.js')
+const { getBackendToken, getToken, inspectToken } = createRequire(import.meta.url)('../index.js')
 
 process.env.AUTH_SECRET ??= 'demo-secret-change-me-0123456789abcdef'
 const backendToken = backendTokenOf(6000, 'eyJhbGciOiJIUzI1NiJ9') // a large access token
@@ -39,6 +39,10 @@ console.log(`\ngetToken(header) claims: ${Object.keys(claims).join(', ')}`)
 // The bug this package ends: @auth/core's getToken looks for the HTTP cookie name unless told.
 const naive = await authjsGetToken({ req: { headers }, secret: process.env.AUTH_SECRET })
 console.log(`\n@auth/core getToken() without secureCookie: ${naive === null ? 'null (the production-only 401)' : 'found'}`)
+const report = inspectToken(header)
+console.log(`inspectToken(header): ${report.reason} from ${report.cookieName} (${report.chunks} chunks, ${report.format}, protocol ${report.protocol} via ${report.protocolFrom})`)
+const plain = inspectToken(new Request('https://app.example.test/', { headers: { cookie: 'authjs.session-token=planted' } }))
+console.log(`a plain cookie on HTTPS: ${plain.reason}`)
 const ok = sources.every(([, s]) => getBackendToken(s) === backendToken)
 console.log(ok ? '\nEvery source resolved the backend token.' : '\nSome source failed.')
 process.exitCode = ok ? 0 : 1
