@@ -78,6 +78,20 @@ pub struct Found {
   pub secret_index: usize,
 }
 
+impl Found {
+  fn new(claims: Claims, name: &str, origin: Origin, key: UsedKey, chunks: usize) -> Found {
+    Found {
+      claims,
+      cookie_name: name.to_string(),
+      origin,
+      format: key.format,
+      enc: key.enc,
+      chunks,
+      secret_index: key.secret_index,
+    }
+  }
+}
+
 /// What one attempt learnt about a token, for diagnostics. Never a value.
 #[derive(Debug, Default, Clone)]
 pub struct TokenInfo {
@@ -197,15 +211,7 @@ pub fn resolve(req: &Request<'_>, cfg: &Config<'_>) -> Outcome {
           match result {
             Ok((claims, key)) => {
               let attempt = refuse(Reason::Ok, chunks, info);
-              let found = Found {
-                claims,
-                cookie_name: name.to_string(),
-                origin: Origin::Cookie,
-                format: key.format,
-                enc: key.enc,
-                chunks,
-                secret_index: key.secret_index,
-              };
+              let found = Found::new(claims, name, Origin::Cookie, key, chunks);
               return finish(Ok(found), rejected, Some(attempt));
             }
             Err(r) => failure = failure.or(Some(refuse(r, chunks, info))),
@@ -231,15 +237,7 @@ pub fn resolve(req: &Request<'_>, cfg: &Config<'_>) -> Outcome {
               chunks: 1,
               info,
             };
-            let found = Found {
-              claims,
-              cookie_name: name.to_string(),
-              origin: Origin::Bearer,
-              format: key.format,
-              enc: key.enc,
-              chunks: 1,
-              secret_index: key.secret_index,
-            };
+            let found = Found::new(claims, name, Origin::Bearer, key, 1);
             return finish(Ok(found), rejected, Some(attempt));
           }
           Err(r) => {
