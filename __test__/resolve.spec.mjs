@@ -192,7 +192,7 @@ test('secrets from the environment, in Auth.js order, and NEXTAUTH_SECRET for v4
   }
 })
 
-test('no secret anywhere is a configuration error with a stable code', () => {
+test('no secret is a configuration error with a stable code whenever there is a token to decrypt', () => {
   const saved = { ...process.env }
   try {
     for (const k of ['AUTH_SECRET', 'AUTH_SECRET_1', 'AUTH_SECRET_2', 'AUTH_SECRET_3', 'NEXTAUTH_SECRET']) delete process.env[k]
@@ -204,7 +204,13 @@ test('no secret anywhere is a configuration error with a stable code', () => {
         return true
       })
     }
-    assert.throws(() => getToken(undefined), { code: 'ERR_MISSING_SECRET' })
+    // Bearer tokens need a secret too.
+    assert.throws(() => getToken(new Headers({ authorization: 'Bearer a.b.c.d.e' })), { code: 'ERR_MISSING_SECRET' })
+    // With no session at all there is nothing to decrypt: null, secret or not.
+    for (const source of [undefined, null, 'theme=dark', new Headers(), { getAll: () => [] }]) {
+      assert.equal(getToken(source), null)
+      assert.equal(getBackendToken(source), null)
+    }
   } finally {
     Object.assign(process.env, saved)
   }

@@ -10,11 +10,13 @@ use serde_json::Value;
 use crate::claims::{self, Clock};
 use crate::cookies::Limits;
 use crate::error::{Error, Reason};
+use crate::jwe;
 use crate::keys::{self, Enc, Format};
+use crate::policy::Protocol;
 use crate::policy::SecureMode;
 use crate::resolve::{self, Config, Origin, Outcome, DEFAULT_COOKIE_NAMES};
+use crate::secrets::Secrets;
 use crate::sources::{read_source, SourceError};
-use crate::{jwe, secrets};
 
 /// Options of `getBackendToken`, `getToken`.
 // Declared for the generated types only: values are read field by field (see `read_settings`)
@@ -293,14 +295,7 @@ fn options_object<'e>(options: Option<Unknown<'e>>) -> Result<Option<Object<'e>>
 
 /// Secrets from an option, else the environment; empty strings are ignored.
 fn secrets_or_env(given: Option<Vec<String>>) -> Result<Vec<String>, Error> {
-  let mut list: Vec<String> = given
-    .unwrap_or_default()
-    .into_iter()
-    .filter(|s| !s.is_empty())
-    .collect();
-  if list.is_empty() {
-    list = secrets::from_env();
-  }
+  let list = Secrets::new(given).list().to_vec();
   if list.is_empty() {
     return Err(Error::MissingSecret);
   }
@@ -326,57 +321,51 @@ fn clock(now: Option<f64>, tolerance: Option<f64>) -> Result<Clock, Error> {
 
 /// Resolution settings read from the JS options.
 struct Settings {
-  secrets: Vec<String>,
-  names: Vec<String>,
+  secrets: Secrets,
+  /// Custom candidate names; `None` for the defaults.
+  names: Option<Vec<String>>,
   salt: Option<String>,
   claim: String,
   clock: Clock,
   bearer: bool,
   limits: Limits,
   secure: SecureMode,
-  auth_url: Option<String>,
-  nextauth_url: Option<String>,
 }
 
 fn read_settings(options: Option<Unknown<'_>>) -> Result<Settings, OptError> {
-  let obj = options_object(options)?;
-  let secure = match &obj {
-    None => SecureMode::Auto,
-    Some(o) => read_secure(o)?,
+  let Some(o) = options_object(options)? else {
+    return Ok(Settings {
+      secrets: Secrets::new(None),
+      names: None,
+      salt: None,
+      claim: "backendToken".to_string(),
+      clock: Clock::system(),
+      bearer: true,
+      limits: Limits::default(),
+      secure: SecureMode::Auto,
+    });
   };
-  let (secret, names, salt, claim, tolerance, now, bearer) = match &obj {
-    None => (None, None, None, None, None, None, None),
-    Some(o) => (
-      opt_strings(o, "secret")?,
-      opt_strings(o, "cookieName")?,
-      opt_string(o, "salt")?,
-      opt_string(o, "claim")?,
-      opt_number(o, "clockTolerance")?,
-      opt_number(o, "now")?,
-      opt_bool(o, "bearer")?,
-    ),
-  };
-  let names = match names {
-    None => DEFAULT_COOKIE_NAMES.iter().map(|s| s.to_string()).collect(),
+  let names = match opt_strings(&o, "cookieName")? {
     Some(n) if n.is_empty() || n.iter().any(String::is_empty) => {
       return Err(OptError::Invalid(Error::InvalidOption(
         "cookieName",
         "expected non-empty cookie names",
       )))
     }
-    Some(n) => n,
+    n => n,
   };
   Ok(Settings {
-    secrets: secrets_or_env(secret).map_err(OptError::Invalid)?,
+    secrets: Secrets::new(opt_strings(&o, "secret")?),
     names,
-    salt,
-    claim: claim.unwrap_or_else(|| "backendToken".to_string()),
-    clock: clock(now, tolerance).map_err(OptError::Invalid)?,
-    bearer: bearer.unwrap_or(true),
+    salt: opt_string(&o, "salt")?,
+    claim: opt_string(&o, "claim")?.unwrap_or_else(|| "backendToken".to_string()),
+    clock: {
+      let (tolerance, now) = (opt_number(&o, "clockTolerance")?, opt_number(&o, "now")?);
+      clock(now, tolerance).map_err(OptError::Invalid)?
+    },
+    bearer: opt_bool(&o, "bearer")?.unwrap_or(true),
     limits: Limits::default(),
-    secure,
-    auth_url: std::env::var("AUTH_URL").ok(),
-    nextauth_url: std::env::var("NEXTAUTH_URL").ok(),
+    secure: read_secure(&o)?,
   })
 }
 
@@ -396,28 +385,47 @@ fn read_secure(obj: &Object<'_>) -> Result<SecureMode, OptError> {
   }
 }
 
-fn run(
+/// What a resolution call wants besides the token.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Want {
+  /// The backend token claim.
+  Claim,
+  /// The whole payload.
+  Payload,
+  /// A report.
+  Report,
+}
+
+/// Reads the source and options, checks there is a secret, resolves; `f` turns the outcome into
+/// the result while the request and settings are still borrowed.
+fn run<T>(
   env: &Env,
   source: Unknown<'_>,
   options: Option<Unknown<'_>>,
-) -> napi::Result<(Outcome, Settings, Vec<String>)> {
+  want: Want,
+  f: impl FnOnce(Outcome, &Settings, &resolve::Request<'_>, &[&str]) -> T,
+) -> napi::Result<T> {
   let request = read_source(env, source).map_err(|e| source_error(env, e))?;
   let settings = read_settings(options).map_err(|e| opt_error(env, e))?;
   let view = request.view(&settings.limits);
+  let names: Vec<&str> = match &settings.names {
+    None => DEFAULT_COOKIE_NAMES.to_vec(),
+    Some(custom) => resolve::ordered_names(custom),
+  };
   let cfg = Config {
     secrets: &settings.secrets,
-    names: &settings.names,
+    names: &names,
     salt: settings.salt.as_deref(),
+    claim: (want != Want::Payload).then_some(settings.claim.as_str()),
     clock: settings.clock,
     bearer: settings.bearer,
     limits: settings.limits,
     secure: settings.secure,
-    auth_url: settings.auth_url.as_deref(),
-    nextauth_url: settings.nextauth_url.as_deref(),
+    env: |name| std::env::var(name).ok(),
+    diagnose: want == Want::Report,
   };
-  let outcome = resolve::resolve(&view, &cfg);
-  let present = view.jar.names().map(str::to_string).collect();
-  Ok((outcome, settings, present))
+  let outcome = resolve::resolve(&view, &cfg).map_err(|e| throw(env, &e))?;
+  Ok(f(outcome, &settings, &view, &names))
 }
 
 /// The backend token claim of the session, or `null`.
@@ -427,69 +435,66 @@ pub fn get_backend_token(
   source: Unknown,
   options: Option<Unknown>,
 ) -> napi::Result<Option<String>> {
-  let (outcome, settings, _) = run(&env, source, options)?;
-  Ok(match outcome.found {
-    Ok(found) => claims::string_claim(&found.claims, &settings.claim)
-      .ok()
-      .map(str::to_string),
-    Err(_) => None,
+  run(&env, source, options, Want::Claim, |outcome, _, _, _| {
+    outcome.found.ok().and_then(|f| f.claim?.ok())
   })
 }
 
-/// The whole decrypted session payload, or `null`.
+/// The whole decrypted session payload as JSON text (parsed by the JS front), or `null`.
 #[napi(skip_typescript, catch_unwind)]
-pub fn get_token(env: Env, source: Unknown, options: Option<Unknown>) -> napi::Result<Option<Value>> {
-  let (outcome, _, _) = run(&env, source, options)?;
-  Ok(outcome.found.ok().map(|f| Value::Object(f.claims)))
+pub fn get_token_json(env: Env, source: Unknown, options: Option<Unknown>) -> napi::Result<Option<String>> {
+  run(&env, source, options, Want::Payload, |outcome, _, _, _| {
+    outcome.found.ok().map(|f| f.payload)
+  })
 }
 
 /// Why `getBackendToken`/`getToken` give what they give: the same resolution, as a report.
 #[napi(skip_typescript, catch_unwind)]
 pub fn inspect_token(env: Env, source: Unknown, options: Option<Unknown>) -> napi::Result<TokenReport> {
-  let (outcome, settings, present_cookies) = run(&env, source, options)?;
-  let claim_check = match &outcome.found {
-    Ok(found) => claims::string_claim(&found.claims, &settings.claim).err(),
-    Err(_) => None,
-  };
-  let reason = match (&outcome.found, claim_check) {
-    (Err(r), _) => *r,
-    (Ok(_), Some(r)) => r,
-    (Ok(_), None) => Reason::Ok,
-  };
-  let decisive = outcome.decisive.as_ref();
-  let info = decisive.map(|a| &a.info);
-  Ok(TokenReport {
-    ok: reason == Reason::Ok,
-    reason: reason.code().to_string(),
-    hint: reason.hint().to_string(),
-    cookie_name: nullable(
-      decisive
-        .filter(|a| a.origin == Origin::Cookie || a.reason == Reason::Ok)
-        .map(|a| a.name.clone()),
-    ),
-    from: nullable(decisive.map(|a| match a.origin {
-      Origin::Cookie => "cookie".to_string(),
-      Origin::Bearer => "bearer".to_string(),
-    })),
-    format: nullable(info.and_then(|i| i.format).map(str::to_string)),
-    enc: nullable(info.and_then(|i| i.enc).map(|e| e.name().to_string())),
-    chunks: decisive.map_or(0, |a| a.chunks as u32),
-    secret_index: nullable(info.and_then(|i| i.secret_index).map(|i| i as u32)),
-    protocol: outcome.protocol.name().to_string(),
-    protocol_from: nullable(outcome.protocol_from.map(|p| p.name().to_string())),
-    present_cookies,
-    checked_names: outcome.checked,
-    rejected: outcome
-      .rejected
-      .iter()
-      .map(|a| RejectedCookie {
-        name: a.name.clone(),
-        reason: a.reason.code().to_string(),
-      })
-      .collect(),
-    issued_at: nullable(info.and_then(|i| i.issued_at)),
-    expires_at: nullable(info.and_then(|i| i.expires_at)),
-    claims: info.map(|i| i.claim_names.clone()).unwrap_or_default(),
+  run(&env, source, options, Want::Report, |outcome, _, view, names| {
+    let reason = match &outcome.found {
+      Err(r) => *r,
+      Ok(found) => match &found.claim {
+        Some(Err(r)) => *r,
+        _ => Reason::Ok,
+      },
+    };
+    let decisive = outcome.decisive.as_ref();
+    let info = decisive.map(|a| &a.info);
+    let (protocol, protocol_from) = outcome.protocol.unwrap_or((Protocol::Unknown, None));
+    TokenReport {
+      ok: reason == Reason::Ok,
+      reason: reason.code().to_string(),
+      hint: reason.hint().to_string(),
+      cookie_name: nullable(
+        decisive
+          .filter(|a| a.origin == Origin::Cookie || a.reason == Reason::Ok)
+          .map(|a| a.name.clone()),
+      ),
+      from: nullable(decisive.map(|a| match a.origin {
+        Origin::Cookie => "cookie".to_string(),
+        Origin::Bearer => "bearer".to_string(),
+      })),
+      format: nullable(info.and_then(|i| i.format).map(str::to_string)),
+      enc: nullable(info.and_then(|i| i.enc).map(|e| e.name().to_string())),
+      chunks: decisive.map_or(0, |a| a.chunks as u32),
+      secret_index: nullable(info.and_then(|i| i.secret_index).map(|i| i as u32)),
+      protocol: protocol.name().to_string(),
+      protocol_from: nullable(protocol_from.map(|p| p.name().to_string())),
+      present_cookies: view.jar.names().map(str::to_string).collect(),
+      checked_names: names.iter().map(|n| n.to_string()).collect(),
+      rejected: outcome
+        .rejected
+        .iter()
+        .map(|a| RejectedCookie {
+          name: a.name.clone(),
+          reason: a.reason.code().to_string(),
+        })
+        .collect(),
+      issued_at: nullable(info.and_then(|i| i.issued_at)),
+      expires_at: nullable(info.and_then(|i| i.expires_at)),
+      claims: info.map(|i| i.claim_names.clone()).unwrap_or_default(),
+    }
   })
 }
 

@@ -70,6 +70,145 @@ pub fn string_claim<'c>(claims: &'c Claims, name: &str) -> Result<&'c str, Reaso
   }
 }
 
+/// What the hot path needs from a payload, read in one pass without building a map: the time
+/// claims and, optionally, one string claim.
+#[derive(Debug, Default)]
+pub struct Scan {
+  pub iat: Option<f64>,
+  pub exp: Option<f64>,
+  pub nbf: Option<f64>,
+  /// `Some(Ok(value))`, or why the requested claim is unusable; `None` when none was requested.
+  pub claim: Option<Result<String, Reason>>,
+}
+
+/// One top-level value, as much as the scan needs to know of it.
+enum Shape<'de> {
+  Number(f64),
+  Str(std::borrow::Cow<'de, str>),
+  Null,
+  Other,
+}
+
+impl<'de> serde::Deserialize<'de> for Shape<'de> {
+  fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    struct V;
+    impl<'de> serde::de::Visitor<'de> for V {
+      type Value = Shape<'de>;
+      fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+      }
+      fn visit_f64<E>(self, v: f64) -> Result<Shape<'de>, E> {
+        Ok(Shape::Number(v))
+      }
+      fn visit_u64<E>(self, v: u64) -> Result<Shape<'de>, E> {
+        Ok(Shape::Number(v as f64))
+      }
+      fn visit_i64<E>(self, v: i64) -> Result<Shape<'de>, E> {
+        Ok(Shape::Number(v as f64))
+      }
+      fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Shape<'de>, E> {
+        Ok(Shape::Str(v.into()))
+      }
+      fn visit_str<E>(self, v: &str) -> Result<Shape<'de>, E> {
+        Ok(Shape::Str(v.to_owned().into()))
+      }
+      fn visit_bool<E>(self, _: bool) -> Result<Shape<'de>, E> {
+        Ok(Shape::Other)
+      }
+      fn visit_unit<E>(self) -> Result<Shape<'de>, E> {
+        Ok(Shape::Null)
+      }
+      fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Shape<'de>, A::Error> {
+        while a.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(Shape::Other)
+      }
+      fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Shape<'de>, A::Error> {
+        while a
+          .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+          .is_some()
+        {}
+        Ok(Shape::Other)
+      }
+    }
+    d.deserialize_any(V)
+  }
+}
+
+struct ScanVisitor<'c> {
+  claim: Option<&'c str>,
+}
+
+impl<'de> serde::de::Visitor<'de> for ScanVisitor<'_> {
+  type Value = (Scan, bool);
+  fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+    f.write_str("a JSON object")
+  }
+  fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(Scan, bool), A::Error> {
+    let mut out = Scan {
+      claim: self.claim.map(|_| Err(Reason::ClaimMissing)),
+      ..Scan::default()
+    };
+    let mut well_typed = true;
+    while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+      let time = match key.as_ref() {
+        "iat" => Some(&mut out.iat),
+        "exp" => Some(&mut out.exp),
+        "nbf" => Some(&mut out.nbf),
+        _ => None,
+      };
+      if let Some(slot) = time {
+        match map.next_value::<Shape>()? {
+          Shape::Number(n) => *slot = Some(n),
+          _ => well_typed = false,
+        }
+        if self.claim != Some(key.as_ref()) {
+          continue;
+        }
+        out.claim = Some(Err(Reason::ClaimNotString));
+        continue;
+      }
+      if self.claim == Some(key.as_ref()) {
+        out.claim = Some(match map.next_value::<Shape>()? {
+          Shape::Str(s) => Ok(s.into_owned()),
+          Shape::Null => Err(Reason::ClaimMissing),
+          _ => Err(Reason::ClaimNotString),
+        });
+      } else {
+        map.next_value::<serde::de::IgnoredAny>()?;
+      }
+    }
+    Ok((out, well_typed))
+  }
+}
+
+/// Scans a decrypted payload: a JSON object whose `iat`/`exp`/`nbf`, when present, are numbers.
+pub fn scan(payload: &[u8], claim: Option<&str>, max_bytes: usize) -> Result<Scan, Reason> {
+  use serde::Deserializer;
+  if payload.len() > max_bytes {
+    return Err(Reason::TooLarge);
+  }
+  let mut de = serde_json::Deserializer::from_slice(payload);
+  let (scan, well_typed) = de
+    .deserialize_map(ScanVisitor { claim })
+    .map_err(|_| Reason::MalformedToken)?;
+  de.end().map_err(|_| Reason::MalformedToken)?;
+  if !well_typed {
+    return Err(Reason::MalformedToken);
+  }
+  Ok(scan)
+}
+
+/// `exp` must be later than `now - tolerance`; `nbf` no later than `now + tolerance`.
+pub fn check_scanned_times(scan: &Scan, clock: Clock) -> Result<(), Reason> {
+  if scan.exp.is_some_and(|exp| exp <= clock.now - clock.tolerance) {
+    return Err(Reason::Expired);
+  }
+  if scan.nbf.is_some_and(|nbf| nbf > clock.now + clock.tolerance) {
+    return Err(Reason::NotYetValid);
+  }
+  Ok(())
+}
+
 #[cfg(test)]
 mod tests {
   use super::*;
@@ -116,6 +255,43 @@ mod tests {
       parse(deep.as_bytes(), 1 << 20).unwrap_err(),
       Reason::MalformedToken
     );
+  }
+
+  #[test]
+  fn scan_agrees_with_the_full_parse() {
+    let cases: [&[u8]; 9] = [
+      br#"{"exp":1000,"iat":900,"backendToken":"x","other":{"a":[1,2]}}"#,
+      br#"{"exp":"1000"}"#,
+      br#"{"nbf":null}"#,
+      br#"{"backendToken":1}"#,
+      br#"{"backendToken":null}"#,
+      br#"{"backendToken":"a\"b\u00e9"}"#,
+      br#"[1]"#,
+      br#"{"a":1} trailing"#,
+      br#"{"exp":2000,"exp":500}"#,
+    ];
+    let clock = Clock {
+      now: 1000.0,
+      tolerance: 15.0,
+    };
+    for c in cases {
+      let full = parse(c, 1 << 20).and_then(|m| check_times(&m, clock).map(|_| m));
+      let fast =
+        scan(c, Some("backendToken"), 1 << 20).and_then(|s| check_scanned_times(&s, clock).map(|_| s));
+      assert_eq!(full.is_ok(), fast.is_ok(), "{}", String::from_utf8_lossy(c));
+      if let (Err(a), Err(b)) = (&full, &fast) {
+        assert_eq!(a, b);
+      }
+      if let (Ok(m), Ok(s)) = (full, fast) {
+        assert_eq!(
+          string_claim(&m, "backendToken").map(str::to_string),
+          s.claim.unwrap()
+        );
+      }
+    }
+    let s = scan(br#"{"backendToken":"a\"b\u00e9"}"#, Some("backendToken"), 100).unwrap();
+    assert_eq!(s.claim, Some(Ok("a\"b\u{e9}".to_string())));
+    assert_eq!(scan(b"{}", None, 1).unwrap_err(), Reason::TooLarge);
   }
 
   #[test]

@@ -5,12 +5,15 @@
 //! tag and bad padding are indistinguishable to the caller. For A256CBC-HS512 the tag is verified
 //! in constant time before anything is decrypted (RFC 7518 §5.2.2.2).
 
-use hkdf::hmac::{Hmac, Mac};
+use std::cell::RefCell;
+use std::sync::OnceLock;
+
 use josekit::jwe::enc::aescbc_hmac::AescbcHmacJweEncryption;
 use josekit::jwe::enc::aesgcm::AesgcmJweEncryption;
 use josekit::jwe::JweContentEncryption;
+use openssl::cipher::{Cipher, CipherRef};
+use openssl::cipher_ctx::CipherCtx;
 use serde_json::Value;
-use sha2::Sha512;
 
 use crate::b64;
 use crate::error::{Error, Reason};
@@ -21,9 +24,11 @@ pub struct Compact<'a> {
   protected: &'a str,
   pub enc: Enc,
   pub kid: Option<String>,
-  iv: Vec<u8>,
+  iv: [u8; 16],
+  iv_len: usize,
   ciphertext: Vec<u8>,
-  tag: Vec<u8>,
+  tag: [u8; 32],
+  tag_len: usize,
 }
 
 impl std::fmt::Debug for Compact<'_> {
@@ -38,6 +43,73 @@ impl std::fmt::Debug for Compact<'_> {
 /// string) rather than a JWT.
 pub fn looks_opaque(token: &str) -> bool {
   !token.is_empty() && token.len() <= 512 && !token.contains('.') && b64::is_alphabet(token)
+}
+
+/// The protected header fields that matter.
+#[derive(Clone)]
+struct Header {
+  enc: Enc,
+  kid: Option<String>,
+}
+
+thread_local! {
+  /// The last header seen on this thread: every token a deployment issues under one cookie name
+  /// carries the same protected header, so it is parsed once.
+  static LAST_HEADER: RefCell<Option<(String, Header)>> = const { RefCell::new(None) };
+}
+
+fn header(protected: &str) -> Result<Header, Reason> {
+  let hit = LAST_HEADER.with(|h| match h.try_borrow().ok()?.as_ref() {
+    Some((b64, parsed)) if b64 == protected => Some(parsed.clone()),
+    _ => None,
+  });
+  if let Some(h) = hit {
+    return Ok(h);
+  }
+  let parsed = parse_header(protected)?;
+  LAST_HEADER.with(|h| {
+    if let Ok(mut slot) = h.try_borrow_mut() {
+      *slot = Some((protected.to_string(), parsed.clone()));
+    }
+  });
+  Ok(parsed)
+}
+
+fn parse_header(protected: &str) -> Result<Header, Reason> {
+  let json = b64::decode(protected).ok_or(Reason::MalformedToken)?;
+  let header: serde_json::Map<String, Value> =
+    serde_json::from_slice(&json).map_err(|_| Reason::MalformedToken)?;
+  match header.get("alg") {
+    Some(Value::String(alg)) if alg == "dir" => {}
+    Some(Value::String(_)) => return Err(Reason::UnsupportedAlgorithm),
+    _ => return Err(Reason::MalformedToken),
+  }
+  let enc = match header.get("enc") {
+    Some(Value::String(name)) => Enc::from_name(name).ok_or(Reason::UnsupportedAlgorithm)?,
+    _ => return Err(Reason::MalformedToken),
+  };
+  if header.contains_key("zip") || header.contains_key("crit") {
+    return Err(Reason::UnsupportedAlgorithm);
+  }
+  let kid = match header.get("kid") {
+    None => None,
+    Some(Value::String(kid)) => Some(kid.clone()),
+    Some(_) => return Err(Reason::MalformedToken),
+  };
+  Ok(Header { enc, kid })
+}
+
+/// Decodes base64url into `buf` when it is exactly `want` bytes.
+fn decode_exact(text: &str, buf: &mut [u8], want: usize) -> Option<usize> {
+  if text.len() != (want * 4).div_ceil(3) {
+    return None;
+  }
+  let v = b64::decode(text)?;
+  if v.len() != want {
+    return None;
+  }
+  buf.get_mut(..want)?.copy_from_slice(&v);
+  Some(want)
 }
 
 pub fn parse(token: &str) -> Result<Compact<'_>, Reason> {
@@ -56,40 +128,19 @@ pub fn parse(token: &str) -> Result<Compact<'_>, Reason> {
       Reason::MalformedToken
     });
   };
-  let header_json = b64::decode(protected).ok_or(Reason::MalformedToken)?;
-  let header: serde_json::Map<String, Value> =
-    serde_json::from_slice(&header_json).map_err(|_| Reason::MalformedToken)?;
-  match header.get("alg") {
-    Some(Value::String(alg)) if alg == "dir" => {}
-    Some(Value::String(_)) => return Err(Reason::UnsupportedAlgorithm),
-    _ => return Err(Reason::MalformedToken),
-  }
-  let enc = match header.get("enc") {
-    Some(Value::String(name)) => Enc::from_name(name).ok_or(Reason::UnsupportedAlgorithm)?,
-    _ => return Err(Reason::MalformedToken),
-  };
-  if header.contains_key("zip") || header.contains_key("crit") {
-    return Err(Reason::UnsupportedAlgorithm);
-  }
+  let Header { enc, kid } = header(protected)?;
   if !encrypted_key.is_empty() {
     // `dir` carries no encrypted key.
     return Err(Reason::MalformedToken);
   }
-  let kid = match header.get("kid") {
-    None => None,
-    Some(Value::String(kid)) => Some(kid.clone()),
-    Some(_) => return Err(Reason::MalformedToken),
-  };
-  let (iv_len, tag_len) = match enc {
+  let (iv_want, tag_want) = match enc {
     Enc::A256CbcHs512 => (16, 32),
     Enc::A256Gcm => (12, 16),
   };
-  let iv = b64::decode(iv)
-    .filter(|v| v.len() == iv_len)
-    .ok_or(Reason::MalformedToken)?;
-  let tag = b64::decode(tag)
-    .filter(|v| v.len() == tag_len)
-    .ok_or(Reason::MalformedToken)?;
+  let mut iv_buf = [0u8; 16];
+  let mut tag_buf = [0u8; 32];
+  let iv_len = decode_exact(iv, &mut iv_buf, iv_want).ok_or(Reason::MalformedToken)?;
+  let tag_len = decode_exact(tag, &mut tag_buf, tag_want).ok_or(Reason::MalformedToken)?;
   let ciphertext = b64::decode(ciphertext).ok_or(Reason::MalformedToken)?;
   if enc == Enc::A256CbcHs512 && (ciphertext.is_empty() || ciphertext.len() % 16 != 0) {
     return Err(Reason::MalformedToken);
@@ -98,9 +149,43 @@ pub fn parse(token: &str) -> Result<Compact<'_>, Reason> {
     protected,
     enc,
     kid,
-    iv,
+    iv: iv_buf,
+    iv_len,
     ciphertext,
-    tag,
+    tag: tag_buf,
+    tag_len,
+  })
+}
+
+/// AES-256-CBC and AES-256-GCM fetched from the provider once: OpenSSL 3 otherwise looks the
+/// algorithm up by name on every initialisation, which costs more than decrypting a session.
+fn cipher(enc: Enc) -> &'static CipherRef {
+  static CBC: OnceLock<Option<Cipher>> = OnceLock::new();
+  static GCM: OnceLock<Option<Cipher>> = OnceLock::new();
+  match enc {
+    Enc::A256CbcHs512 => CBC
+      .get_or_init(|| Cipher::fetch(None, "AES-256-CBC", None).ok())
+      .as_deref()
+      .unwrap_or(Cipher::aes_256_cbc()),
+    Enc::A256Gcm => GCM
+      .get_or_init(|| Cipher::fetch(None, "AES-256-GCM", None).ok())
+      .as_deref()
+      .unwrap_or(Cipher::aes_256_gcm()),
+  }
+}
+
+thread_local! {
+  static CTX: RefCell<Option<CipherCtx>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with this thread's reusable cipher context.
+fn with_ctx<T>(f: impl FnOnce(&mut CipherCtx) -> Option<T>) -> Option<T> {
+  CTX.with(|cell| {
+    let mut slot = cell.try_borrow_mut().ok()?;
+    if slot.is_none() {
+      *slot = CipherCtx::new().ok();
+    }
+    f(slot.as_mut()?)
   })
 }
 
@@ -110,24 +195,36 @@ pub fn decrypt(jwe: &Compact<'_>, key: &DerivedKey) -> Option<Vec<u8>> {
     return None;
   }
   let aad = jwe.protected.as_bytes();
-  match jwe.enc {
+  let iv = &jwe.iv[..jwe.iv_len];
+  let tag = &jwe.tag[..jwe.tag_len];
+  let (cipher_key, authenticated_data) = match jwe.enc {
     Enc::A256CbcHs512 => {
-      let (mac_key, _) = key.bytes().split_at(32);
-      let mut mac = <Hmac<Sha512> as Mac>::new_from_slice(mac_key).ok()?;
-      mac.update(aad);
-      mac.update(&jwe.iv);
-      mac.update(&jwe.ciphertext);
-      mac.update(&((aad.len() as u64) * 8).to_be_bytes());
-      // Constant-time comparison of the leftmost 32 bytes (RFC 7518 §5.2.5: T_LEN = 32).
-      mac.verify_truncated_left(&jwe.tag).ok()?;
-      AescbcHmacJweEncryption::A256cbcHs512
-        .decrypt(key.bytes(), Some(&jwe.iv), &jwe.ciphertext, aad, Some(&jwe.tag))
-        .ok()
+      // Authenticate first, in constant time (RFC 7518 §5.2.2.2, T_LEN = 32), then decrypt.
+      let al = ((aad.len() as u64) * 8).to_be_bytes();
+      let expected = key.mac()?.tag(&[aad, iv, &jwe.ciphertext, &al]);
+      if !openssl::memcmp::eq(&expected[..32], tag) {
+        return None;
+      }
+      (&key.bytes()[32..], None)
     }
-    Enc::A256Gcm => AesgcmJweEncryption::A256gcm
-      .decrypt(key.bytes(), Some(&jwe.iv), &jwe.ciphertext, aad, Some(&jwe.tag))
-      .ok(),
-  }
+    Enc::A256Gcm => (key.bytes(), Some(aad)),
+  };
+  with_ctx(|ctx| {
+    ctx
+      .decrypt_init(Some(cipher(jwe.enc)), Some(cipher_key), Some(iv))
+      .ok()?;
+    if let Some(aad) = authenticated_data {
+      ctx.cipher_update(aad, None).ok()?;
+    }
+    let mut out = vec![0u8; jwe.ciphertext.len() + 16];
+    let n = ctx.cipher_update(&jwe.ciphertext, Some(&mut out)).ok()?;
+    if jwe.enc == Enc::A256Gcm {
+      ctx.set_tag(tag).ok()?;
+    }
+    let m = ctx.cipher_final(out.get_mut(n..)?).ok()?;
+    out.truncate(n + m);
+    Some(out)
+  })
 }
 
 /// Encrypts `payload` as the issuers do: `{"alg":"dir","enc":..}` plus `kid` for v5.

@@ -59,14 +59,12 @@ impl Protocol {
   }
 }
 
-/// The protocol signals a request and the environment carry.
+/// The protocol signals a request carries.
 #[derive(Debug, Default, Clone)]
 pub struct Signals<'a> {
   pub request_url: Option<&'a str>,
   pub x_forwarded_proto: Option<&'a str>,
   pub forwarded: Option<&'a str>,
-  pub auth_url: Option<&'a str>,
-  pub nextauth_url: Option<&'a str>,
 }
 
 fn scheme_of_url(url: &str) -> Option<Protocol> {
@@ -102,16 +100,18 @@ fn scheme_of_forwarded(value: &str) -> Option<Protocol> {
 }
 
 /// The protocol and its source: `https` when any signal says so (in the documented order of
-/// precedence), otherwise `http` when one says that, otherwise unknown.
+/// precedence), otherwise `http` when one says that, otherwise unknown. `env` reads `AUTH_URL`
+/// and `NEXTAUTH_URL`, only when the request itself does not settle it.
 pub fn detect(
   mode: SecureMode,
   signals: &Signals<'_>,
+  env: impl Fn(&str) -> Option<String>,
   secure_cookie_present: bool,
 ) -> (Protocol, Option<ProtocolFrom>) {
   if mode == SecureMode::Always {
     return (Protocol::Https, Some(ProtocolFrom::Option));
   }
-  let found = [
+  let request = [
     (
       signals.request_url.and_then(scheme_of_url),
       ProtocolFrom::RequestUrl,
@@ -124,19 +124,31 @@ pub fn detect(
       signals.forwarded.and_then(scheme_of_forwarded),
       ProtocolFrom::Forwarded,
     ),
-    (signals.auth_url.and_then(scheme_of_url), ProtocolFrom::AuthUrl),
+  ];
+  if let Some((_, from)) = request.iter().find(|(p, _)| *p == Some(Protocol::Https)) {
+    return (Protocol::Https, Some(*from));
+  }
+  let environment = [
     (
-      signals.nextauth_url.and_then(scheme_of_url),
+      env("AUTH_URL").as_deref().and_then(scheme_of_url),
+      ProtocolFrom::AuthUrl,
+    ),
+    (
+      env("NEXTAUTH_URL").as_deref().and_then(scheme_of_url),
       ProtocolFrom::NextauthUrl,
     ),
   ];
-  if let Some((_, from)) = found.iter().find(|(p, _)| *p == Some(Protocol::Https)) {
+  if let Some((_, from)) = environment.iter().find(|(p, _)| *p == Some(Protocol::Https)) {
     return (Protocol::Https, Some(*from));
   }
   if secure_cookie_present {
     return (Protocol::Https, Some(ProtocolFrom::SecureCookiePresent));
   }
-  if let Some((_, from)) = found.iter().find(|(p, _)| *p == Some(Protocol::Http)) {
+  if let Some((_, from)) = request
+    .iter()
+    .chain(&environment)
+    .find(|(p, _)| *p == Some(Protocol::Http))
+  {
     return (Protocol::Http, Some(*from));
   }
   (Protocol::Unknown, None)
@@ -157,14 +169,18 @@ mod tests {
 
   #[test]
   fn each_signal_and_its_precedence() {
+    let no_env = |_: &str| None;
     let none = Signals::default();
-    assert_eq!(detect(SecureMode::Auto, &none, false), (Protocol::Unknown, None));
     assert_eq!(
-      detect(SecureMode::Always, &none, false),
+      detect(SecureMode::Auto, &none, no_env, false),
+      (Protocol::Unknown, None)
+    );
+    assert_eq!(
+      detect(SecureMode::Always, &none, no_env, false),
       (Protocol::Https, Some(ProtocolFrom::Option))
     );
     assert_eq!(
-      detect(SecureMode::Auto, &none, true),
+      detect(SecureMode::Auto, &none, no_env, true),
       (Protocol::Https, Some(ProtocolFrom::SecureCookiePresent))
     );
     let s = Signals {
@@ -173,7 +189,7 @@ mod tests {
       ..none.clone()
     };
     assert_eq!(
-      detect(SecureMode::Auto, &s, false),
+      detect(SecureMode::Auto, &s, no_env, false),
       (Protocol::Https, Some(ProtocolFrom::XForwardedProto))
     );
     let s = Signals {
@@ -181,25 +197,26 @@ mod tests {
       ..none.clone()
     };
     assert_eq!(
-      detect(SecureMode::Auto, &s, false),
+      detect(SecureMode::Auto, &s, no_env, false),
       (Protocol::Https, Some(ProtocolFrom::Forwarded))
     );
+    let nextauth = |name: &str| (name == "NEXTAUTH_URL").then(|| "https://app.example.com".to_string());
+    assert_eq!(
+      detect(SecureMode::Auto, &none, nextauth, false),
+      (Protocol::Https, Some(ProtocolFrom::NextauthUrl))
+    );
+    let auth_http = |name: &str| (name == "AUTH_URL").then(|| "http://localhost:3000".to_string());
     let s = Signals {
-      nextauth_url: Some("https://app.example.com"),
+      request_url: Some("http://localhost:3000/"),
       ..none.clone()
     };
     assert_eq!(
-      detect(SecureMode::Auto, &s, false),
-      (Protocol::Https, Some(ProtocolFrom::NextauthUrl))
-    );
-    let s = Signals {
-      request_url: Some("http://localhost:3000/"),
-      auth_url: Some("http://localhost:3000"),
-      ..none
-    };
-    assert_eq!(
-      detect(SecureMode::Auto, &s, false),
+      detect(SecureMode::Auto, &s, auth_http, false),
       (Protocol::Http, Some(ProtocolFrom::RequestUrl))
+    );
+    assert_eq!(
+      detect(SecureMode::Auto, &none, auth_http, false),
+      (Protocol::Http, Some(ProtocolFrom::AuthUrl))
     );
     assert!(!strict(SecureMode::Never, Protocol::Https));
     assert!(strict(SecureMode::Auto, Protocol::Https));

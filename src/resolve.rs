@@ -1,16 +1,17 @@
 //! The resolution rules: which cookie names are candidates, in which order, what the cookie-tossing
-//! rule rules out, and how one candidate value becomes validated claims.
+//! rule rules out, and how one candidate value becomes a validated token.
 
 use std::borrow::Cow;
 
-use crate::claims::{self, Claims, Clock};
+use crate::claims::{self, Clock};
 use crate::cookies::{Jar, Limits};
-use crate::error::Reason;
+use crate::error::{Error, Reason};
 use crate::jwe;
 use crate::keys::{self, Enc, Format};
 use crate::policy::{self, Protocol, ProtocolFrom, SecureMode, Signals};
+use crate::secrets::Secrets;
 
-/// The session cookie names the issuers use, secure-prefixed first.
+/// The session cookie names the issuers use, in resolution order (secure-prefixed first).
 pub const DEFAULT_COOKIE_NAMES: [&str; 6] = [
   "__Secure-authjs.session-token",
   "__Secure-next-auth.session-token",
@@ -25,24 +26,34 @@ pub fn is_secure_name(name: &str) -> bool {
   name.starts_with("__Secure-") || name.starts_with("__Host-")
 }
 
+/// Candidate names in resolution order: secure-prefixed first, each group in the given order.
+pub fn ordered_names(names: &[String]) -> Vec<&str> {
+  let secure = names.iter().filter(|n| is_secure_name(n));
+  let plain = names.iter().filter(|n| !is_secure_name(n));
+  secure.chain(plain).map(String::as_str).collect()
+}
+
 /// Everything the resolver needs besides the request.
 #[derive(Debug)]
 pub struct Config<'a> {
-  /// Decryption secrets, newest first. Never empty (the caller checks).
-  pub secrets: &'a [String],
-  /// Candidate cookie names; tried secure-prefixed first.
-  pub names: &'a [String],
+  /// Decryption secrets, newest first (read from the environment only when needed).
+  pub secrets: &'a Secrets,
+  /// Candidate cookie names, in resolution order (see [`ordered_names`]).
+  pub names: &'a [&'a str],
   /// Overrides the salt (default: the cookie name for v5, empty for v4).
   pub salt: Option<&'a str>,
+  /// The string claim to extract, if any.
+  pub claim: Option<&'a str>,
   pub clock: Clock,
   /// Accept `Authorization: Bearer <token>` when no session cookie is present.
   pub bearer: bool,
   pub limits: Limits,
   /// The `secure` option.
   pub secure: SecureMode,
-  /// `AUTH_URL` and `NEXTAUTH_URL` from the environment.
-  pub auth_url: Option<&'a str>,
-  pub nextauth_url: Option<&'a str>,
+  /// Reads `AUTH_URL` / `NEXTAUTH_URL` (the process environment, or a stand-in in tests).
+  pub env: fn(&str) -> Option<String>,
+  /// Collect what a report needs (protocol, claim names) even when resolution does not.
+  pub diagnose: bool,
 }
 
 /// What a request carries that the resolver reads.
@@ -66,7 +77,10 @@ pub enum Origin {
 /// A token that decrypted and passed the claims checks.
 #[derive(Debug)]
 pub struct Found {
-  pub claims: Claims,
+  /// The decrypted payload: a JSON object, valid UTF-8.
+  pub payload: String,
+  /// The requested claim's string value, or why it is unusable (`None` when none was requested).
+  pub claim: Option<Result<String, Reason>>,
   /// The base cookie name (without `.N`); for a bearer token, the name whose salt worked.
   pub cookie_name: String,
   pub origin: Origin,
@@ -74,22 +88,8 @@ pub struct Found {
   pub enc: Enc,
   /// Chunks read (1 when not chunked).
   pub chunks: usize,
-  /// Index into [`Config::secrets`] of the secret that decrypted it.
+  /// Index into the secrets list of the secret that decrypted it.
   pub secret_index: usize,
-}
-
-impl Found {
-  fn new(claims: Claims, name: &str, origin: Origin, key: UsedKey, chunks: usize) -> Found {
-    Found {
-      claims,
-      cookie_name: name.to_string(),
-      origin,
-      format: key.format,
-      enc: key.enc,
-      chunks,
-      secret_index: key.secret_index,
-    }
-  }
 }
 
 /// What one attempt learnt about a token, for diagnostics. Never a value.
@@ -101,6 +101,7 @@ pub struct TokenInfo {
   pub secret_index: Option<usize>,
   pub issued_at: Option<f64>,
   pub expires_at: Option<f64>,
+  /// Claim names (collected only with [`Config::diagnose`]).
   pub claim_names: Vec<String>,
 }
 
@@ -116,70 +117,40 @@ pub struct Attempt {
   pub info: TokenInfo,
 }
 
-/// The result of resolving a request, with what was looked at and why the rest was refused.
+/// The result of resolving a request, with why the rest was refused.
 #[derive(Debug)]
 pub struct Outcome {
   pub found: Result<Found, Reason>,
-  /// Candidate names in the order they were checked.
-  pub checked: Vec<String>,
   /// Every candidate present but not used, and why.
   pub rejected: Vec<Attempt>,
   /// The attempt that produced the token, or the one whose failure is the reason.
   pub decisive: Option<Attempt>,
-  pub protocol: Protocol,
-  pub protocol_from: Option<ProtocolFrom>,
+  /// The protocol, when it was needed (always with [`Config::diagnose`]).
+  pub protocol: Option<(Protocol, Option<ProtocolFrom>)>,
 }
 
-/// Candidate names in resolution order: secure-prefixed first, each group in the given order.
-fn ordered_names(names: &[String]) -> Vec<&str> {
-  let secure = names.iter().filter(|n| is_secure_name(n));
-  let plain = names.iter().filter(|n| !is_secure_name(n));
-  secure.chain(plain).map(String::as_str).collect()
-}
-
-pub fn resolve(req: &Request<'_>, cfg: &Config<'_>) -> Outcome {
-  let names = ordered_names(cfg.names);
+/// Resolves a request. The only error is a missing secret, raised when there is a token to
+/// decrypt and no secret to do it with; a request with no session needs none.
+pub fn resolve(req: &Request<'_>, cfg: &Config<'_>) -> Result<Outcome, Error> {
+  let names = cfg.names;
   let secure_present = names.iter().any(|n| is_secure_name(n) && req.jar.has_session(n));
-  let signals = Signals {
-    request_url: req.url,
-    x_forwarded_proto: req.x_forwarded_proto,
-    forwarded: req.forwarded,
-    auth_url: cfg.auth_url,
-    nextauth_url: cfg.nextauth_url,
+  let mut protocol = None;
+  let mut policy = || {
+    *protocol.get_or_insert_with(|| {
+      let signals = Signals {
+        request_url: req.url,
+        x_forwarded_proto: req.x_forwarded_proto,
+        forwarded: req.forwarded,
+      };
+      policy::detect(cfg.secure, &signals, cfg.env, secure_present)
+    })
   };
-  let (protocol, protocol_from) = policy::detect(cfg.secure, &signals, secure_present);
-  let strict = policy::strict(cfg.secure, protocol);
   let mut rejected: Vec<Attempt> = Vec::new();
   let mut any_present = false;
-  let finish = |found: Result<Found, Reason>, mut rejected: Vec<Attempt>, decisive| {
-    if strict && found.is_ok() {
-      // Plain session cookies after the winner were never tried: they were refused all the same.
-      for &name in names
-        .iter()
-        .filter(|n| !is_secure_name(n) && req.jar.has_session(n))
-      {
-        if rejected.iter().all(|a| a.name != name) {
-          rejected.push(Attempt {
-            name: name.to_string(),
-            origin: Origin::Cookie,
-            reason: Reason::InsecureCookieOnHttps,
-            chunks: 0,
-            info: TokenInfo::default(),
-          });
-        }
-      }
-    }
-    Outcome {
-      found,
-      checked: names.iter().map(|n| n.to_string()).collect(),
-      rejected,
-      decisive,
-      protocol,
-      protocol_from,
-    }
-  };
+  let mut strict = None;
 
-  for &name in &names {
+  let mut found = None;
+  'names: for &name in names {
     if !req.jar.has_session(name) {
       continue;
     }
@@ -191,7 +162,7 @@ pub fn resolve(req: &Request<'_>, cfg: &Config<'_>) -> Outcome {
       chunks,
       info,
     };
-    if strict && !is_secure_name(name) {
+    if !is_secure_name(name) && *strict.get_or_insert_with(|| policy::strict(cfg.secure, policy().0)) {
       // On HTTPS a plain session cookie can only have been planted (cookie tossing).
       rejected.push(refuse(Reason::InsecureCookieOnHttps, 0, TokenInfo::default()));
       continue;
@@ -205,49 +176,52 @@ pub fn resolve(req: &Request<'_>, cfg: &Config<'_>) -> Outcome {
       .into_iter()
       .chain(lookup.chunked.map(|c| c.map(|(v, n)| (Cow::Owned(v), n))));
     for value in values {
-      match value {
+      let attempt = match value {
         Ok((value, chunks)) => {
-          let (result, info) = open(&value, name, &names, cfg);
+          let (result, info) = open(&value, name, cfg)?;
           match result {
-            Ok((claims, key)) => {
-              let attempt = refuse(Reason::Ok, chunks, info);
-              let found = Found::new(claims, name, Origin::Cookie, key, chunks);
-              return finish(Ok(found), rejected, Some(attempt));
+            Ok(opened) => {
+              found = Some((
+                opened.into_found(name, Origin::Cookie, chunks),
+                refuse(Reason::Ok, chunks, info),
+              ));
+              break 'names;
             }
-            Err(r) => failure = failure.or(Some(refuse(r, chunks, info))),
+            Err(r) => refuse(r, chunks, info),
           }
         }
-        Err(r) => failure = failure.or(Some(refuse(r, 0, TokenInfo::default()))),
-      }
+        Err(r) => refuse(r, 0, TokenInfo::default()),
+      };
+      failure = failure.or(Some(attempt));
     }
     rejected.push(failure.unwrap_or_else(|| refuse(Reason::MalformedToken, 0, TokenInfo::default())));
   }
 
-  if !any_present && cfg.bearer {
+  if found.is_none() && !any_present && cfg.bearer {
     if let Some(token) = req.authorization.and_then(bearer_token) {
       let mut last = None;
-      for &name in &names {
-        let (result, info) = open(&token, name, &names, cfg);
+      for &name in names {
+        let (result, info) = open(&token, name, cfg)?;
+        let attempt = |reason, info| Attempt {
+          name: name.to_string(),
+          origin: Origin::Bearer,
+          reason,
+          chunks: 1,
+          info,
+        };
         match result {
-          Ok((claims, key)) => {
-            let attempt = Attempt {
-              name: name.to_string(),
-              origin: Origin::Bearer,
-              reason: Reason::Ok,
-              chunks: 1,
-              info,
-            };
-            let found = Found::new(claims, name, Origin::Bearer, key, 1);
-            return finish(Ok(found), rejected, Some(attempt));
+          Ok(opened) => {
+            found = Some((
+              opened.into_found(name, Origin::Bearer, 1),
+              attempt(Reason::Ok, info),
+            ));
+            break;
           }
           Err(r) => {
             let keep_trying = matches!(r, Reason::DecryptionFailed | Reason::WrongCookieName);
             last = Some(Attempt {
               name: "Authorization".to_string(),
-              origin: Origin::Bearer,
-              reason: r,
-              chunks: 1,
-              info,
+              ..attempt(r, info)
             });
             if !keep_trying {
               break; // The failure does not depend on the salt: another name will not help.
@@ -255,24 +229,59 @@ pub fn resolve(req: &Request<'_>, cfg: &Config<'_>) -> Outcome {
           }
         }
       }
-      rejected.extend(last);
+      if found.is_none() {
+        rejected.extend(last);
+      }
     }
   }
 
-  let decisive = rejected
-    .iter()
-    .find(|a| a.reason != Reason::InsecureCookieOnHttps)
-    .or_else(|| rejected.first())
-    .cloned();
-  let reason = decisive.as_ref().map_or(
-    if req.jar.oversized || req.jar.truncated {
-      Reason::TooLarge
-    } else {
-      Reason::NoSessionCookie
-    },
-    |a| a.reason,
-  );
-  finish(Err(reason), rejected, decisive)
+  let (found, decisive) = match found {
+    Some((found, attempt)) => {
+      // Plain session cookies after the winner were never tried: on HTTPS they are refused all the same.
+      if strict.unwrap_or(false) || (cfg.diagnose && policy::strict(cfg.secure, policy().0)) {
+        for &name in names
+          .iter()
+          .filter(|n| !is_secure_name(n) && req.jar.has_session(n))
+        {
+          if rejected.iter().all(|a| a.name != name) {
+            rejected.push(Attempt {
+              name: name.to_string(),
+              origin: Origin::Cookie,
+              reason: Reason::InsecureCookieOnHttps,
+              chunks: 0,
+              info: TokenInfo::default(),
+            });
+          }
+        }
+      }
+      (Ok(found), Some(attempt))
+    }
+    None => {
+      let decisive = rejected
+        .iter()
+        .find(|a| a.reason != Reason::InsecureCookieOnHttps)
+        .or_else(|| rejected.first())
+        .cloned();
+      let reason = decisive.as_ref().map_or(
+        if req.jar.oversized || req.jar.truncated {
+          Reason::TooLarge
+        } else {
+          Reason::NoSessionCookie
+        },
+        |a| a.reason,
+      );
+      (Err(reason), decisive)
+    }
+  };
+  if cfg.diagnose {
+    policy();
+  }
+  Ok(Outcome {
+    found,
+    rejected,
+    decisive,
+    protocol,
+  })
 }
 
 /// Which key opened a token.
@@ -283,25 +292,39 @@ pub struct UsedKey {
   pub secret_index: usize,
 }
 
-/// Decrypts and validates one candidate value issued under cookie `name`, noting what it learns.
-fn open(
-  value: &str,
-  name: &str,
-  names: &[&str],
-  cfg: &Config<'_>,
-) -> (Result<(Claims, UsedKey), Reason>, TokenInfo) {
-  let mut info = TokenInfo::default();
-  let result = open_into(value, name, names, cfg, &mut info);
-  (result, info)
+/// A token that opened: its payload, the requested claim, and the key.
+struct Opened {
+  payload: String,
+  claim: Option<Result<String, Reason>>,
+  key: UsedKey,
 }
 
-fn open_into(
-  value: &str,
-  name: &str,
-  names: &[&str],
-  cfg: &Config<'_>,
-  info: &mut TokenInfo,
-) -> Result<(Claims, UsedKey), Reason> {
+impl Opened {
+  fn into_found(self, name: &str, origin: Origin, chunks: usize) -> Found {
+    Found {
+      payload: self.payload,
+      claim: self.claim,
+      cookie_name: name.to_string(),
+      origin,
+      format: self.key.format,
+      enc: self.key.enc,
+      chunks,
+      secret_index: self.key.secret_index,
+    }
+  }
+}
+
+/// Decrypts and validates one candidate value issued under cookie `name`, noting what it learns.
+fn open(value: &str, name: &str, cfg: &Config<'_>) -> Result<(Result<Opened, Reason>, TokenInfo), Error> {
+  if cfg.secrets.list().is_empty() {
+    return Err(Error::MissingSecret);
+  }
+  let mut info = TokenInfo::default();
+  let result = open_into(value, name, cfg, &mut info);
+  Ok((result, info))
+}
+
+fn open_into(value: &str, name: &str, cfg: &Config<'_>, info: &mut TokenInfo) -> Result<Opened, Reason> {
   if value.len() > cfg.limits.max_token_bytes {
     return Err(Reason::TooLarge);
   }
@@ -318,32 +341,43 @@ fn open_into(
   } else {
     Format::NextAuthV4.name()
   });
+  let secrets = cfg.secrets.list();
   let v5_salt = cfg.salt.unwrap_or(name);
   let v4_salt = cfg.salt.unwrap_or("");
-  let Some((payload, used)) = decrypt_with(&token, cfg.secrets, v5_salt, v4_salt) else {
+  let Some((payload, key)) = decrypt_with(&token, secrets, v5_salt, v4_salt) else {
     // Would it open under another candidate's name? Then it was issued under that name.
     // Only a v5 `kid` makes this cheap: compare thumbprints, decrypt only on a match.
     let elsewhere = cfg.salt.is_none()
       && token.kid.is_some()
-      && names
+      && cfg
+        .names
         .iter()
         .filter(|other| **other != name)
-        .any(|other| decrypt_with(&token, cfg.secrets, other, v4_salt).is_some());
+        .any(|other| decrypt_with(&token, secrets, other, v4_salt).is_some());
     return Err(if elsewhere {
       Reason::WrongCookieName
     } else {
       Reason::DecryptionFailed
     });
   };
-  info.format = Some(used.format.name());
-  info.secret_index = Some(used.secret_index);
-  let claims = claims::parse(&payload, cfg.limits.max_payload_bytes)?;
-  let number = |k: &str| claims.get(k).and_then(serde_json::Value::as_f64);
-  info.issued_at = number("iat");
-  info.expires_at = number("exp");
-  info.claim_names = claims.keys().cloned().collect();
-  claims::check_times(&claims, cfg.clock)?;
-  Ok((claims, used))
+  info.format = Some(key.format.name());
+  info.secret_index = Some(key.secret_index);
+  if cfg.diagnose {
+    if let Ok(map) = claims::parse(&payload, cfg.limits.max_payload_bytes) {
+      info.claim_names = map.keys().cloned().collect();
+    }
+  }
+  let scan = claims::scan(&payload, cfg.claim, cfg.limits.max_payload_bytes)?;
+  info.issued_at = scan.iat;
+  info.expires_at = scan.exp;
+  claims::check_scanned_times(&scan, cfg.clock)?;
+  // The scan accepted it as JSON, so it is UTF-8.
+  let payload = String::from_utf8(payload).map_err(|_| Reason::MalformedToken)?;
+  Ok(Opened {
+    payload,
+    claim: scan.claim,
+    key,
+  })
 }
 
 /// Tries every secret: v5 keys whose thumbprint matches the `kid` (all of them when there is no
@@ -430,6 +464,12 @@ fn percent_decode(s: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
   use super::*;
+
+  #[test]
+  fn default_names_are_already_in_resolution_order() {
+    let names: Vec<String> = DEFAULT_COOKIE_NAMES.iter().map(|s| s.to_string()).collect();
+    assert_eq!(ordered_names(&names), DEFAULT_COOKIE_NAMES);
+  }
 
   #[test]
   fn secure_names_come_first() {

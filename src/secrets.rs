@@ -24,6 +24,42 @@ pub fn from_env_with(get: impl Fn(&str) -> Option<String>) -> Vec<String> {
   out
 }
 
+/// The secrets of one call: given by the caller, or read from the environment only when a token
+/// has to be decrypted.
+pub struct Secrets {
+  given: Vec<String>,
+  env: std::cell::OnceCell<Vec<String>>,
+}
+
+impl Secrets {
+  /// `given` without empty strings; when that leaves none, the environment is used.
+  pub fn new(given: Option<Vec<String>>) -> Secrets {
+    let given = given
+      .unwrap_or_default()
+      .into_iter()
+      .filter(|s| !s.is_empty())
+      .collect();
+    Secrets {
+      given,
+      env: std::cell::OnceCell::new(),
+    }
+  }
+
+  pub fn list(&self) -> &[String] {
+    if self.given.is_empty() {
+      self.env.get_or_init(from_env)
+    } else {
+      &self.given
+    }
+  }
+}
+
+impl std::fmt::Debug for Secrets {
+  fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    write!(f, "Secrets(<redacted>)")
+  }
+}
+
 /// [`from_env_with`] over the process environment.
 pub fn from_env() -> Vec<String> {
   from_env_with(|name| std::env::var(name).ok())
