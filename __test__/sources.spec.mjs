@@ -9,7 +9,7 @@ import cookieParser from 'cookie-parser'
 import { SECRET, authjsSignIn, backendTokenOf } from './helpers.mjs'
 
 const require = createRequire(import.meta.url)
-const { getBackendToken, getToken } = require('../index.js')
+const { getBackendToken, getToken, inspectToken } = require('../index.js')
 const opts = { secret: SECRET }
 
 const small = backendTokenOf(300, 'small')
@@ -148,4 +148,19 @@ test('no argument: reads next/headers (cookies() and headers()) and returns a Pr
     throw bailout
   }
   await assert.rejects(getBackendToken(), (e) => e === bailout)
+})
+
+test('non-ASCII text around the session (UTF-8 path) and odd store entries are handled', () => {
+  const noise = 'prefs=%C3%A9t%C3%A9; raw=été€😀; emoji=😀😀'
+  for (const header of [`${noise}; ${sessions.small.header}`, `${sessions.small.header}; ${noise}`, `${'ü'.repeat(300)}=x; ${sessions.small.header}`]) {
+    assert.equal(getBackendToken(header, opts), small)
+  }
+  const long = 'n'.repeat(300) // a name longer than the short-string buffer
+  const entries = [
+    null, 42, { name: 7, value: 'x' }, { name: 'a' }, { name: long, value: 'v' }, { name: 'é€😀', value: 'v' },
+    ...new RequestCookies(new Headers({ cookie: sessions.large.header })).getAll(),
+  ]
+  assert.equal(getBackendToken({ getAll: () => entries }, opts), large)
+  const report = inspectToken({ getAll: () => entries }, opts)
+  assert.ok(report.presentCookies.includes(long) && report.presentCookies.includes('é€😀'))
 })

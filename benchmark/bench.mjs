@@ -103,15 +103,15 @@ const contenders = {
 }
 
 // ---- harness -------------------------------------------------------------------------------
-async function measure(fn, input, ms) {
-  const isAsync = fn(input) instanceof Promise
+// Shared machines drift: every contender is measured in ROUNDS short slices, interleaved, and the
+// median slice is reported, so a slow moment hits all contenders alike.
+const ROUNDS = 7
+
+async function slice(fn, input, ms, isAsync, samples) {
   const batch = 64
-  const samples = []
-  const end = performance.now() + ms
-  const warm = performance.now() + ms / 5
-  while (performance.now() < warm) for (let i = 0; i < batch; i++) isAsync ? await fn(input) : fn(input)
   let calls = 0
   const t0 = performance.now()
+  const end = t0 + ms
   while (performance.now() < end) {
     const s = process.hrtime.bigint()
     if (isAsync) for (let i = 0; i < batch; i++) await fn(input)
@@ -119,9 +119,21 @@ async function measure(fn, input, ms) {
     samples.push(Number(process.hrtime.bigint() - s) / batch)
     calls += batch
   }
-  const total = performance.now() - t0
-  samples.sort((a, b) => a - b)
-  return { opsPerSec: (calls / total) * 1000, meanNs: (total * 1e6) / calls, p99Ns: samples[Math.floor(samples.length * 0.99)] }
+  return ((performance.now() - t0) * 1e6) / calls
+}
+
+async function measureAll(entries, input, ms) {
+  const state = entries.map(([name, fn]) => ({ name, fn, isAsync: fn(input) instanceof Promise, means: [], samples: [] }))
+  for (const st of state) await slice(st.fn, input, ms / ROUNDS, st.isAsync, []) // warm-up
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const st of state) st.means.push(await slice(st.fn, input, ms / ROUNDS, st.isAsync, st.samples))
+  }
+  return state.map((st) => {
+    st.means.sort((a, b) => a - b)
+    st.samples.sort((a, b) => a - b)
+    const meanNs = st.means[Math.floor(ROUNDS / 2)]
+    return [st.name, { opsPerSec: 1e9 / meanNs, meanNs, p99Ns: st.samples[Math.floor(st.samples.length * 0.99)] }]
+  })
 }
 
 const fmt = (ns) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(0)} ns`)
@@ -130,14 +142,12 @@ const ms = QUICK ? 300 : 1500
 async function workload(title, input, names) {
   // Every contender must agree on the answer before it is timed.
   const expected = nbt.getBackendToken(input)
-  const rows = []
   for (const name of names) {
-    const fn = contenders[name]
-    const got = await fn(input)
+    const got = await contenders[name](input)
     const value = got && typeof got === 'object' ? got.backendToken : got
     if (value !== expected) throw new Error(`${title}: ${name} disagrees`)
-    rows.push([name, await measure(fn, input, name.startsWith('ours') || name.includes('floor') ? ms : ms / 2)])
   }
+  const rows = await measureAll(names.map((n) => [n, contenders[n]]), input, ms * names.length)
   const base = rows.find(([n]) => n === '@auth/core getToken')?.[1].meanNs
   const fl = rows.find(([n]) => n === 'node:crypto floor')?.[1].meanNs
   console.log(`\n### ${title}\n`)
@@ -155,7 +165,7 @@ console.log(`Node ${process.version}, ${os.cpus()[0].model} (${os.cpus().length}
 console.log(`W1 header ${W1.length} B, W2 header ${W2.length} B (${w2Session.length} chunks), W3 ${W3.length} B`)
 // next-auth@4 cannot read Auth.js v5 tokens at all: it is compared on its own format (W4).
 const all = Object.keys(contenders).filter((n) => !n.startsWith('next-auth@4'))
-const w1 = await workload('W1 typical (8 noise cookies + __Secure- session, 300-char backendToken)', W1, all)
+await workload('W1 typical (8 noise cookies + __Secure- session, 300-char backendToken)', W1, all)
 await workload('W2 chunked (7000-char backendToken, 3 chunks)', W2, all)
 await workload('W3 miss (no session cookie)', W3, ['ours getBackendToken', '@auth/core getToken', 'node:crypto floor'])
 await workload('W4 next-auth@4 token', W4, ['ours getBackendToken', 'ours getToken', 'next-auth@4 getToken'])
@@ -163,13 +173,13 @@ await workload('W4 next-auth@4 token', W4, ['ours getBackendToken', 'ours getTok
 console.log('\n### W5 source kinds (getBackendToken)\n')
 console.log('| source | mean | vs header string |')
 console.log('|---|---:|---:|')
-const str = w1['ours getBackendToken'].meanNs
-for (const [label, src] of [['Request', W5req], ['Headers', W5headers], ['CookieStore (RequestCookies)', W5store]]) {
+const w5 = [['Cookie header string', W1], ['Request', W5req], ['Headers', W5headers], ['CookieStore (RequestCookies)', W5store]]
+for (const [label, src] of w5) {
   if (nbt.getBackendToken(src) !== nbt.getBackendToken(W1)) throw new Error(`W5 ${label} disagrees`)
-  const r = await measure(() => nbt.getBackendToken(src), null, ms)
-  console.log(`| ${label} | ${fmt(r.meanNs)} | ${(r.meanNs / str).toFixed(2)}× |`)
 }
-
+const w5rows = await measureAll(w5.map(([label, src]) => [label, () => nbt.getBackendToken(src)]), null, ms * w5.length)
+const str = w5rows[0][1].meanNs
+for (const [label, r] of w5rows) console.log(`| ${label} | ${fmt(r.meanNs)} | ${(r.meanNs / str).toFixed(2)}× |`)
 console.log('\n### Memory over 1,000,000 getBackendToken calls (W1)\n')
 const gc = globalThis.gc ?? (() => {})
 for (let i = 0; i < 20000; i++) nbt.getBackendToken(W1)

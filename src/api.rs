@@ -405,13 +405,17 @@ fn run<T>(
   want: Want,
   f: impl FnOnce(Outcome, &Settings, &resolve::Request<'_>, &[&str]) -> T,
 ) -> napi::Result<T> {
-  let request = read_source(env, source).map_err(|e| source_error(env, e))?;
   let settings = read_settings(options).map_err(|e| opt_error(env, e))?;
-  let view = request.view(&settings.limits);
   let names: Vec<&str> = match &settings.names {
     None => DEFAULT_COOKIE_NAMES.to_vec(),
     Some(custom) => resolve::ordered_names(custom),
   };
+  let (request, deferred) = read_source(env, source, &names).map_err(|e| source_error(env, e))?;
+  let read_extra = |which| deferred.as_ref().and_then(|d| d.read(which));
+  let view = request.view(
+    &settings.limits,
+    deferred.is_some().then_some(&read_extra as resolve::ExtraReader),
+  );
   let cfg = Config {
     secrets: &settings.secrets,
     names: &names,

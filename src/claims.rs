@@ -134,6 +134,28 @@ impl<'de> serde::Deserialize<'de> for Shape<'de> {
   }
 }
 
+/// An object key, borrowed from the payload unless it had escapes.
+struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+  fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    struct V;
+    impl<'de> serde::de::Visitor<'de> for V {
+      type Value = Key<'de>;
+      fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a string")
+      }
+      fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key(v.into()))
+      }
+      fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+        Ok(Key(v.to_owned().into()))
+      }
+    }
+    d.deserialize_str(V)
+  }
+}
+
 struct ScanVisitor<'c> {
   claim: Option<&'c str>,
 }
@@ -149,7 +171,7 @@ impl<'de> serde::de::Visitor<'de> for ScanVisitor<'_> {
       ..Scan::default()
     };
     let mut well_typed = true;
-    while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+    while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
       let time = match key.as_ref() {
         "iat" => Some(&mut out.iat),
         "exp" => Some(&mut out.exp),

@@ -56,15 +56,32 @@ pub struct Config<'a> {
   pub diagnose: bool,
 }
 
+/// A request header (or the request URL) read only when resolution needs it: for a `Request` or
+/// `Headers` each one is a call into JavaScript.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extra {
+  Authorization,
+  /// The absolute request URL (`Request.url`).
+  Url,
+  XForwardedProto,
+  Forwarded,
+}
+
+/// Reads an [`Extra`] from the source on demand.
+pub type ExtraReader<'a> = &'a dyn Fn(Extra) -> Option<String>;
+
 /// What a request carries that the resolver reads.
 #[derive(Default)]
 pub struct Request<'a> {
   pub jar: Jar<'a>,
-  pub authorization: Option<&'a str>,
-  /// An absolute request URL (`Request.url`), when the source has one.
-  pub url: Option<&'a str>,
-  pub x_forwarded_proto: Option<&'a str>,
-  pub forwarded: Option<&'a str>,
+  /// The request's other headers, when the source has any.
+  pub extra: Option<ExtraReader<'a>>,
+}
+
+impl Request<'_> {
+  fn extra(&self, which: Extra) -> Option<String> {
+    self.extra.and_then(|read| read(which))
+  }
 }
 
 /// Where the token was found.
@@ -137,10 +154,15 @@ pub fn resolve(req: &Request<'_>, cfg: &Config<'_>) -> Result<Outcome, Error> {
   let mut protocol = None;
   let mut policy = || {
     *protocol.get_or_insert_with(|| {
+      let (url, proto, fwd) = (
+        req.extra(Extra::Url),
+        req.extra(Extra::XForwardedProto),
+        req.extra(Extra::Forwarded),
+      );
       let signals = Signals {
-        request_url: req.url,
-        x_forwarded_proto: req.x_forwarded_proto,
-        forwarded: req.forwarded,
+        request_url: url.as_deref(),
+        x_forwarded_proto: proto.as_deref(),
+        forwarded: fwd.as_deref(),
       };
       policy::detect(cfg.secure, &signals, cfg.env, secure_present)
     })
@@ -198,7 +220,7 @@ pub fn resolve(req: &Request<'_>, cfg: &Config<'_>) -> Result<Outcome, Error> {
   }
 
   if found.is_none() && !any_present && cfg.bearer {
-    if let Some(token) = req.authorization.and_then(bearer_token) {
+    if let Some(token) = req.extra(Extra::Authorization).as_deref().and_then(bearer_token) {
       let mut last = None;
       for &name in names {
         let (result, info) = open(&token, name, cfg)?;
@@ -491,22 +513,18 @@ mod tests {
   }
 }
 
-/// A request's cookies and Authorization header, owned (as read from a JS value).
+/// A request's cookies, owned (as read from a JS value).
 #[derive(Default)]
 pub struct OwnedRequest {
   /// Cookie headers, in order (Node may deliver several).
   pub cookie_headers: Vec<String>,
-  /// Cookies already parsed by the framework.
+  /// Cookies already parsed by the framework (values only for possible session cookies).
   pub cookie_pairs: Vec<(String, String)>,
-  pub authorization: Option<String>,
-  pub url: Option<String>,
-  pub x_forwarded_proto: Option<String>,
-  pub forwarded: Option<String>,
 }
 
 impl OwnedRequest {
   /// A borrowed view with the bounds applied.
-  pub fn view(&self, limits: &Limits) -> Request<'_> {
+  pub fn view<'a>(&'a self, limits: &Limits, extra: Option<ExtraReader<'a>>) -> Request<'a> {
     let mut jar = Jar::new();
     for h in &self.cookie_headers {
       jar.add_header(h, limits);
@@ -516,12 +534,15 @@ impl OwnedRequest {
         break;
       }
     }
-    Request {
-      jar,
-      authorization: self.authorization.as_deref(),
-      url: self.url.as_deref(),
-      x_forwarded_proto: self.x_forwarded_proto.as_deref(),
-      forwarded: self.forwarded.as_deref(),
-    }
+    Request { jar, extra }
   }
+}
+
+/// Whether a cookie named `name` can be (a chunk of) one of the candidate session cookies.
+pub fn is_candidate(name: &str, names: &[&str]) -> bool {
+  names.iter().any(|base| {
+    name
+      .strip_prefix(base)
+      .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+  })
 }
