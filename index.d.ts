@@ -85,18 +85,18 @@ export declare function inspectToken(source: PromiseLike<CookieSource>, options?
 export declare function inspectToken(source: CookieSource, options?: ResolveOptions): TokenReport
 
 /**
+ * Decrypts a session token as `@auth/core` `decode` or next-auth@4 `decode` would (either format)
+ * and validates `exp`/`nbf`. Returns the payload, or `null` for an invalid token.
+ */
+export declare function decode(params: DecodeParams): Record<string, unknown> | null
+
+/**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
  * flavor napi-rs can build is listed, because `NAPI_RS_NATIVE_LIBRARY_PATH`
  * can point the loader at a WASI artifact this package does not build itself.
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
-
-/**
- * Decrypts a session token as `@auth/core` `decode` or next-auth@4 `decode` would (either
- * format) and validates `exp`/`nbf`. Returns the payload, or `null` for an invalid token.
- */
-export declare function decode(params: DecodeParams): Record<string, unknown> | null
 
 /** Parameters of `decode`. */
 export interface DecodeParams {
@@ -188,6 +188,19 @@ export interface ResolveOptions {
    * Default: `false`.
    */
   debug?: boolean | ((report: TokenReport) => void)
+  /**
+   * Largest Cookie header read (all Cookie headers together), in bytes; a larger one is not read
+   * (`TOO_LARGE`). Default: `131072` (128 KiB).
+   */
+  maxHeaderBytes?: number
+  /** Most cookies read from one request; the rest are ignored. Default: `1024`. */
+  maxCookies?: number
+  /** Most chunks (`NAME.0` ... `NAME.n`) one session cookie may have. Default: `32`. */
+  maxChunks?: number
+  /** Longest token after chunks are joined, in bytes. Default: `131072` (128 KiB). */
+  maxTokenBytes?: number
+  /** Largest decrypted payload, in bytes. Default: `98304` (96 KiB). */
+  maxPayloadBytes?: number
 }
 
 /**

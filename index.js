@@ -112,6 +112,6 @@ const parsePayload = (json) => (json === null ? null : JSON.parse(json))
 exports.getToken = resolver((source, options) => parsePayload(binding.getTokenJson(source, options)), true)
 exports.inspectToken = resolver(binding.inspectToken, false)
 exports.formatReport = formatReport
-exports.decode = binding.decode
+exports.decode = (params) => parsePayload(binding.decodeJson(params))
 exports.encode = binding.encode
 exports.__napiBindingTarget = binding.__napiBindingTarget

@@ -275,3 +275,20 @@ test('wrongly typed options throw a coded TypeError naming the option, never ech
     })
   }
 })
+
+test('every limit is adjustable by option, and enforced', async () => {
+  const big = await authjsSignIn({ https: true, backendToken: backendTokenOf(7000, 'lim') })
+  const bt = getBackendToken(big.header, opts)
+  assert.ok(bt)
+  assert.equal(getBackendToken(big.header, { ...opts, maxChunks: 2 }), null)
+  assert.equal(getBackendToken(big.header, { ...opts, maxChunks: 3 }), bt)
+  assert.equal(getBackendToken(big.header, { ...opts, maxHeaderBytes: 4096 }), null)
+  assert.equal(getBackendToken(big.header, { ...opts, maxTokenBytes: 5000 }), null)
+  assert.equal(getBackendToken(big.header, { ...opts, maxPayloadBytes: 1000 }), null)
+  const many = `${Array.from({ length: 2000 }, (_, i) => `c${i}=${i}`).join('; ')}; ${big.header}`
+  assert.equal(getBackendToken(many, opts), null) // past the default 1,024 cookies
+  assert.equal(getBackendToken(many, { ...opts, maxCookies: 3000 }), bt)
+  for (const bad of [{ maxCookies: 0 }, { maxChunks: -1 }, { maxTokenBytes: 2 ** 31 }, { maxPayloadBytes: 'big' }]) {
+    assert.throws(() => getBackendToken(big.header, { ...opts, ...bad }), { code: 'ERR_INVALID_OPTION' })
+  }
+})

@@ -58,6 +58,17 @@ pub struct ResolveOptions {
   /// Default: `false`.
   #[napi(ts_type = "boolean | ((report: TokenReport) => void)")]
   pub debug: Option<bool>,
+  /// Largest Cookie header read (all Cookie headers together), in bytes; a larger one is not read
+  /// (`TOO_LARGE`). Default: `131072` (128 KiB).
+  pub max_header_bytes: Option<u32>,
+  /// Most cookies read from one request; the rest are ignored. Default: `1024`.
+  pub max_cookies: Option<u32>,
+  /// Most chunks (`NAME.0` ... `NAME.n`) one session cookie may have. Default: `32`.
+  pub max_chunks: Option<u32>,
+  /// Longest token after chunks are joined, in bytes. Default: `131072` (128 KiB).
+  pub max_token_bytes: Option<u32>,
+  /// Largest decrypted payload, in bytes. Default: `98304` (96 KiB).
+  pub max_payload_bytes: Option<u32>,
 }
 
 /// A cookie that was present but not used, and why.
@@ -164,6 +175,21 @@ type Nullable<T> = Either<T, Null>;
 
 fn nullable<T>(v: Option<T>) -> Nullable<T> {
   v.map_or(Either::B(Null), Either::A)
+}
+
+/// Runs an export's body so that no panic can cross into Node: a panic becomes a thrown `Error`
+/// with code `ERR_INTERNAL` (its message says nothing of the input).
+fn guard<T>(env: &Env, body: impl FnOnce() -> napi::Result<T>) -> napi::Result<T> {
+  match std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)) {
+    Ok(result) => result,
+    Err(_) => Err(throw(env, &Error::Internal)),
+  }
+}
+
+/// Proves the guard: panics inside it on purpose. Not part of the public API.
+#[napi(skip_typescript)]
+pub fn panic_guard_self_test(env: Env) -> napi::Result<()> {
+  guard(&env, || -> napi::Result<()> { panic!("panic guard self-test") })
 }
 
 /// Throws `e` as a JS error with its code and returns the marker napi-rs expects.
@@ -294,12 +320,12 @@ fn options_object<'e>(options: Option<Unknown<'e>>) -> Result<Option<Object<'e>>
 }
 
 /// Secrets from an option, else the environment; empty strings are ignored.
-fn secrets_or_env(given: Option<Vec<String>>) -> Result<Vec<String>, Error> {
-  let list = Secrets::new(given).list().to_vec();
-  if list.is_empty() {
+fn secrets_or_env(given: Option<Vec<String>>) -> Result<Secrets, Error> {
+  let secrets = Secrets::new(given);
+  if secrets.list().is_empty() {
     return Err(Error::MissingSecret);
   }
-  Ok(list)
+  Ok(secrets)
 }
 
 fn clock(now: Option<f64>, tolerance: Option<f64>) -> Result<Clock, Error> {
@@ -364,9 +390,33 @@ fn read_settings(options: Option<Unknown<'_>>) -> Result<Settings, OptError> {
       clock(now, tolerance).map_err(OptError::Invalid)?
     },
     bearer: opt_bool(&o, "bearer")?.unwrap_or(true),
-    limits: Limits::default(),
+    limits: read_limits(&o)?,
     secure: read_secure(&o)?,
   })
+}
+
+/// The limit options: whole numbers from 1 to 2^30.
+fn read_limits(obj: &Object<'_>) -> Result<Limits, OptError> {
+  let mut limits = Limits::default();
+  let fields: [(&'static str, &mut usize); 5] = [
+    ("maxHeaderBytes", &mut limits.max_header_bytes),
+    ("maxCookies", &mut limits.max_cookies),
+    ("maxChunks", &mut limits.max_chunks),
+    ("maxTokenBytes", &mut limits.max_token_bytes),
+    ("maxPayloadBytes", &mut limits.max_payload_bytes),
+  ];
+  for (name, slot) in fields {
+    if let Some(n) = opt_number(obj, name)? {
+      if n.fract() != 0.0 || !(1.0..=(1u64 << 30) as f64).contains(&n) {
+        return Err(OptError::Invalid(Error::InvalidOption(
+          name,
+          "expected a whole number from 1 to 2^30",
+        )));
+      }
+      *slot = n as usize;
+    }
+  }
+  Ok(limits)
 }
 
 fn read_secure(obj: &Object<'_>) -> Result<SecureMode, OptError> {
@@ -433,72 +483,78 @@ fn run<T>(
 }
 
 /// The backend token claim of the session, or `null`.
-#[napi(skip_typescript, catch_unwind)]
+#[napi(skip_typescript)]
 pub fn get_backend_token(
   env: Env,
   source: Unknown,
   options: Option<Unknown>,
 ) -> napi::Result<Option<String>> {
-  run(&env, source, options, Want::Claim, |outcome, _, _, _| {
-    outcome.found.ok().and_then(|f| f.claim?.ok())
+  guard(&env, move || {
+    run(&env, source, options, Want::Claim, |outcome, _, _, _| {
+      outcome.found.ok().and_then(|f| f.claim?.ok())
+    })
   })
 }
 
 /// The whole decrypted session payload as JSON text (parsed by the JS front), or `null`.
-#[napi(skip_typescript, catch_unwind)]
+#[napi(skip_typescript)]
 pub fn get_token_json(env: Env, source: Unknown, options: Option<Unknown>) -> napi::Result<Option<String>> {
-  run(&env, source, options, Want::Payload, |outcome, _, _, _| {
-    outcome.found.ok().map(|f| f.payload)
+  guard(&env, move || {
+    run(&env, source, options, Want::Payload, |outcome, _, _, _| {
+      outcome.found.ok().map(|f| f.payload)
+    })
   })
 }
 
 /// Why `getBackendToken`/`getToken` give what they give: the same resolution, as a report.
-#[napi(skip_typescript, catch_unwind)]
+#[napi(skip_typescript)]
 pub fn inspect_token(env: Env, source: Unknown, options: Option<Unknown>) -> napi::Result<TokenReport> {
-  run(&env, source, options, Want::Report, |outcome, _, view, names| {
-    let reason = match &outcome.found {
-      Err(r) => *r,
-      Ok(found) => match &found.claim {
-        Some(Err(r)) => *r,
-        _ => Reason::Ok,
-      },
-    };
-    let decisive = outcome.decisive.as_ref();
-    let info = decisive.map(|a| &a.info);
-    let (protocol, protocol_from) = outcome.protocol.unwrap_or((Protocol::Unknown, None));
-    TokenReport {
-      ok: reason == Reason::Ok,
-      reason: reason.code().to_string(),
-      hint: reason.hint().to_string(),
-      cookie_name: nullable(
-        decisive
-          .filter(|a| a.origin == Origin::Cookie || a.reason == Reason::Ok)
-          .map(|a| a.name.clone()),
-      ),
-      from: nullable(decisive.map(|a| match a.origin {
-        Origin::Cookie => "cookie".to_string(),
-        Origin::Bearer => "bearer".to_string(),
-      })),
-      format: nullable(info.and_then(|i| i.format).map(str::to_string)),
-      enc: nullable(info.and_then(|i| i.enc).map(|e| e.name().to_string())),
-      chunks: decisive.map_or(0, |a| a.chunks as u32),
-      secret_index: nullable(info.and_then(|i| i.secret_index).map(|i| i as u32)),
-      protocol: protocol.name().to_string(),
-      protocol_from: nullable(protocol_from.map(|p| p.name().to_string())),
-      present_cookies: view.jar.names().map(str::to_string).collect(),
-      checked_names: names.iter().map(|n| n.to_string()).collect(),
-      rejected: outcome
-        .rejected
-        .iter()
-        .map(|a| RejectedCookie {
-          name: a.name.clone(),
-          reason: a.reason.code().to_string(),
-        })
-        .collect(),
-      issued_at: nullable(info.and_then(|i| i.issued_at)),
-      expires_at: nullable(info.and_then(|i| i.expires_at)),
-      claims: info.map(|i| i.claim_names.clone()).unwrap_or_default(),
-    }
+  guard(&env, move || {
+    run(&env, source, options, Want::Report, |outcome, _, view, names| {
+      let reason = match &outcome.found {
+        Err(r) => *r,
+        Ok(found) => match &found.claim {
+          Some(Err(r)) => *r,
+          _ => Reason::Ok,
+        },
+      };
+      let decisive = outcome.decisive.as_ref();
+      let info = decisive.map(|a| &a.info);
+      let (protocol, protocol_from) = outcome.protocol.unwrap_or((Protocol::Unknown, None));
+      TokenReport {
+        ok: reason == Reason::Ok,
+        reason: reason.code().to_string(),
+        hint: reason.hint().to_string(),
+        cookie_name: nullable(
+          decisive
+            .filter(|a| a.origin == Origin::Cookie || a.reason == Reason::Ok)
+            .map(|a| a.name.clone()),
+        ),
+        from: nullable(decisive.map(|a| match a.origin {
+          Origin::Cookie => "cookie".to_string(),
+          Origin::Bearer => "bearer".to_string(),
+        })),
+        format: nullable(info.and_then(|i| i.format).map(str::to_string)),
+        enc: nullable(info.and_then(|i| i.enc).map(|e| e.name().to_string())),
+        chunks: decisive.map_or(0, |a| a.chunks as u32),
+        secret_index: nullable(info.and_then(|i| i.secret_index).map(|i| i as u32)),
+        protocol: protocol.name().to_string(),
+        protocol_from: nullable(protocol_from.map(|p| p.name().to_string())),
+        present_cookies: view.jar.names().map(str::to_string).collect(),
+        checked_names: names.iter().map(|n| n.to_string()).collect(),
+        rejected: outcome
+          .rejected
+          .iter()
+          .map(|a| RejectedCookie {
+            name: a.name.clone(),
+            reason: a.reason.code().to_string(),
+          })
+          .collect(),
+        issued_at: nullable(info.and_then(|i| i.issued_at)),
+        expires_at: nullable(info.and_then(|i| i.expires_at)),
+        claims: info.map(|i| i.claim_names.clone()).unwrap_or_default(),
+      }
+    })
   })
 }
 
@@ -512,124 +568,139 @@ fn params_object<'e>(params: Unknown<'e>, what: &'static str) -> Result<Object<'
   }
 }
 
-/// Decrypts a session token as `@auth/core` `decode` or next-auth@4 `decode` would (either
-/// format) and validates `exp`/`nbf`. Returns the payload, or `null` for an invalid token.
-#[napi(
-  catch_unwind,
-  ts_args_type = "params: DecodeParams",
-  ts_return_type = "Record<string, unknown> | null"
-)]
-pub fn decode(env: Env, params: Unknown) -> napi::Result<Option<Value>> {
-  let read = || -> Result<_, OptError> {
-    let p = params_object(params, "decode params")?;
-    Ok((
-      opt_string(&p, "token")?,
-      opt_strings(&p, "secret")?,
-      opt_string(&p, "salt")?,
-      opt_number(&p, "now")?,
-      opt_number(&p, "clockTolerance")?,
-    ))
-  };
-  let (token, secret, salt, now, tolerance) = read().map_err(|e| opt_error(&env, e))?;
-  let secrets = secrets_or_env(secret).map_err(|e| throw(&env, &e))?;
-  let clock = clock(now, tolerance).map_err(|e| throw(&env, &e))?;
-  let Some(token) = token.filter(|t| t.len() <= Limits::default().max_token_bytes) else {
-    return Ok(None);
-  };
-  let salt = salt.unwrap_or_default();
-  let Ok(jwe) = jwe::parse(&token) else {
-    return Ok(None);
-  };
-  let Some((payload, _)) = resolve::decrypt_with(&jwe, &secrets, &salt, &salt) else {
-    return Ok(None);
-  };
-  let Ok(claims) = claims::parse(&payload, Limits::default().max_payload_bytes) else {
-    return Ok(None);
-  };
-  if claims::check_times(&claims, clock).is_err() {
-    return Ok(None);
-  }
-  Ok(Some(Value::Object(claims)))
+/// `decode` (declared in `src/overloads.d.ts`): the payload as validated JSON text, parsed by the
+/// JS front with `JSON.parse` so any nesting the issuers accept comes back whole.
+#[napi(skip_typescript)]
+pub fn decode_json(env: Env, params: Unknown) -> napi::Result<Option<String>> {
+  guard(&env, move || {
+    let read = || -> Result<_, OptError> {
+      let p = params_object(params, "decode params")?;
+      Ok((
+        opt_string(&p, "token")?,
+        opt_strings(&p, "secret")?,
+        opt_string(&p, "salt")?,
+        opt_number(&p, "now")?,
+        opt_number(&p, "clockTolerance")?,
+      ))
+    };
+    let (token, secret, salt, now, tolerance) = read().map_err(|e| opt_error(&env, e))?;
+    let secrets = secrets_or_env(secret).map_err(|e| throw(&env, &e))?;
+    let clock = clock(now, tolerance).map_err(|e| throw(&env, &e))?;
+    let Some(token) = token.filter(|t| t.len() <= Limits::default().max_token_bytes) else {
+      return Ok(None);
+    };
+    let salt = salt.unwrap_or_default();
+    let Ok(jwe) = jwe::parse(&token) else {
+      return Ok(None);
+    };
+    let Some((payload, _)) = resolve::decrypt_with(&jwe, secrets.list(), &salt, &salt) else {
+      return Ok(None);
+    };
+    let Ok(scan) = claims::scan(&payload, None, Limits::default().max_payload_bytes) else {
+      return Ok(None);
+    };
+    if claims::check_scanned_times(&scan, clock).is_err() {
+      return Ok(None);
+    }
+    Ok(String::from_utf8(payload).ok())
+  })
 }
 
 /// Encrypts claims exactly as `@auth/core` `encode` (`format: "authjs-v5"`) or next-auth@4
 /// `encode` (`format: "next-auth-v4"`) does: what this encodes, they decode, and the reverse.
-#[napi(catch_unwind, ts_args_type = "params: EncodeParams")]
+#[napi(ts_args_type = "params: EncodeParams")]
 pub fn encode(env: Env, params: Unknown) -> napi::Result<String> {
-  let read = || -> Result<_, OptError> {
-    let p = params_object(params, "encode params")?;
-    let token = match prop(&p, "token")? {
-      Some((v, ValueType::Object)) => unsafe { v.cast::<Value>() }?,
-      _ => {
-        return Err(OptError::Invalid(Error::InvalidOption(
-          "token",
-          "expected an object of claims",
+  guard(&env, move || {
+    let read = || -> Result<_, OptError> {
+      let p = params_object(params, "encode params")?;
+      let token = match prop(&p, "token")? {
+        // napi's conversion bounds nesting depth; any failure is reported by name, never echoed.
+        Some((v, ValueType::Object)) => unsafe { v.cast::<Value>() }.map_err(|_| {
+          OptError::Invalid(Error::InvalidOption(
+            "token",
+            "expected plain JSON claims (no BigInt, cycles or deep nesting)",
+          ))
+        })?,
+        _ => {
+          return Err(OptError::Invalid(Error::InvalidOption(
+            "token",
+            "expected an object of claims",
+          )))
+        }
+      };
+      Ok((
+        token,
+        opt_strings(&p, "secret")?,
+        opt_string(&p, "salt")?,
+        opt_number(&p, "maxAge")?,
+        opt_string(&p, "format")?,
+        opt_string(&p, "enc")?,
+      ))
+    };
+    let (token, secret, salt, max_age, format, enc) = read().map_err(|e| opt_error(&env, e))?;
+    let fail = |e: Error| throw(&env, &e);
+    let Value::Object(mut claims) = token else {
+      return Err(fail(Error::InvalidOption(
+        "token",
+        "expected an object of claims",
+      )));
+    };
+    let secrets = secrets_or_env(secret).map_err(fail)?;
+    let format = match format.as_deref() {
+      None | Some("authjs-v5") => Format::AuthjsV5,
+      Some("next-auth-v4") => Format::NextAuthV4,
+      Some(_) => {
+        return Err(fail(Error::InvalidOption(
+          "format",
+          "expected \"authjs-v5\" or \"next-auth-v4\"",
         )))
       }
     };
-    Ok((
-      token,
-      opt_strings(&p, "secret")?,
-      opt_string(&p, "salt")?,
-      opt_number(&p, "maxAge")?,
-      opt_string(&p, "format")?,
-      opt_string(&p, "enc")?,
-    ))
-  };
-  let (token, secret, salt, max_age, format, enc) = read().map_err(|e| opt_error(&env, e))?;
-  let fail = |e: Error| throw(&env, &e);
-  let Value::Object(mut claims) = token else {
-    return Err(fail(Error::InvalidOption(
-      "token",
-      "expected an object of claims",
-    )));
-  };
-  let secrets = secrets_or_env(secret).map_err(fail)?;
-  let format = match format.as_deref() {
-    None | Some("authjs-v5") => Format::AuthjsV5,
-    Some("next-auth-v4") => Format::NextAuthV4,
-    Some(_) => {
-      return Err(fail(Error::InvalidOption(
-        "format",
-        "expected \"authjs-v5\" or \"next-auth-v4\"",
-      )))
-    }
-  };
-  let enc = match (format, enc.as_deref()) {
-    (Format::NextAuthV4, None | Some("A256GCM")) => Enc::A256Gcm,
-    (Format::NextAuthV4, Some(_)) => {
-      return Err(fail(Error::InvalidOption(
-        "enc",
-        "next-auth-v4 tokens use A256GCM",
-      )))
-    }
-    (Format::AuthjsV5, None) => Enc::A256CbcHs512,
-    (Format::AuthjsV5, Some(name)) => Enc::from_name(name).ok_or_else(|| {
-      fail(Error::InvalidOption(
-        "enc",
-        "expected \"A256CBC-HS512\" or \"A256GCM\"",
-      ))
-    })?,
-  };
-  let salt = match (format, salt) {
-    (Format::AuthjsV5, None) => {
-      return Err(fail(Error::InvalidOption(
-        "salt",
-        "Auth.js v5 tokens need the cookie name as salt",
-      )))
-    }
-    (_, s) => s.unwrap_or_default(),
-  };
-  let max_age = max_age.unwrap_or(30.0 * 24.0 * 60.0 * 60.0);
-  let now = Clock::system().now;
-  claims.insert("iat".into(), Value::from(now as i64));
-  claims.insert("exp".into(), Value::from((now + max_age).floor() as i64));
-  claims.insert("jti".into(), Value::from(uuid_v4()));
-  let payload = serde_json::to_vec(&claims).map_err(|_| fail(Error::EncryptFailed))?;
-  let key =
-    keys::cached(format, enc, secrets[0].as_bytes(), &salt).ok_or_else(|| fail(Error::EncryptFailed))?;
-  let kid = (format == Format::AuthjsV5).then_some(key.kid.as_str());
-  jwe::encrypt(&payload, &key, kid).map_err(fail)
+    let enc = match (format, enc.as_deref()) {
+      (Format::NextAuthV4, None | Some("A256GCM")) => Enc::A256Gcm,
+      (Format::NextAuthV4, Some(_)) => {
+        return Err(fail(Error::InvalidOption(
+          "enc",
+          "next-auth-v4 tokens use A256GCM",
+        )))
+      }
+      (Format::AuthjsV5, None) => Enc::A256CbcHs512,
+      (Format::AuthjsV5, Some(name)) => Enc::from_name(name).ok_or_else(|| {
+        fail(Error::InvalidOption(
+          "enc",
+          "expected \"A256CBC-HS512\" or \"A256GCM\"",
+        ))
+      })?,
+    };
+    let salt = match (format, salt) {
+      (Format::AuthjsV5, None) => {
+        return Err(fail(Error::InvalidOption(
+          "salt",
+          "Auth.js v5 tokens need the cookie name as salt",
+        )))
+      }
+      (_, s) => s.unwrap_or_default(),
+    };
+    let max_age = max_age.unwrap_or(30.0 * 24.0 * 60.0 * 60.0);
+    let now = Clock::system().now;
+    claims.insert("iat".into(), Value::from(now as i64));
+    claims.insert("exp".into(), Value::from((now + max_age).floor() as i64));
+    claims.insert("jti".into(), Value::from(uuid_v4()));
+    let payload = serde_json::to_vec(&claims).map_err(|_| fail(Error::EncryptFailed))?;
+    let key = keys::cached(
+      format,
+      enc,
+      secrets
+        .list()
+        .first()
+        .ok_or_else(|| fail(Error::MissingSecret))?
+        .as_bytes(),
+      &salt,
+    )
+    .ok_or_else(|| fail(Error::EncryptFailed))?;
+    let kid = (format == Format::AuthjsV5).then_some(key.kid.as_str());
+    jwe::encrypt(&payload, &key, kid).map_err(fail)
+  })
 }
 
 fn uuid_v4() -> String {

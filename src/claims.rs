@@ -45,17 +45,18 @@ fn number(claims: &Claims, name: &str) -> Result<Option<f64>, Reason> {
   }
 }
 
-/// `exp` must be later than `now - tolerance`; `nbf` no later than `now + tolerance`.
+/// jose's order: `iat` must be a number; `nbf` a number no later than `now + tolerance`; `exp` a
+/// number later than `now - tolerance`.
 pub fn check_times(claims: &Claims, clock: Clock) -> Result<(), Reason> {
   number(claims, "iat")?;
-  if let Some(exp) = number(claims, "exp")? {
-    if exp <= clock.now - clock.tolerance {
-      return Err(Reason::Expired);
-    }
-  }
   if let Some(nbf) = number(claims, "nbf")? {
     if nbf > clock.now + clock.tolerance {
       return Err(Reason::NotYetValid);
+    }
+  }
+  if let Some(exp) = number(claims, "exp")? {
+    if exp <= clock.now - clock.tolerance {
+      return Err(Reason::Expired);
     }
   }
   Ok(())
@@ -79,6 +80,9 @@ pub struct Scan {
   pub nbf: Option<f64>,
   /// `Some(Ok(value))`, or why the requested claim is unusable; `None` when none was requested.
   pub claim: Option<Result<String, Reason>>,
+  /// `iat`, `exp`, `nbf` present but not numbers (judged in jose's order by
+  /// [`check_scanned_times`]).
+  pub not_numbers: [bool; 3],
 }
 
 /// One top-level value, as much as the scan needs to know of it.
@@ -161,32 +165,32 @@ struct ScanVisitor<'c> {
 }
 
 impl<'de> serde::de::Visitor<'de> for ScanVisitor<'_> {
-  type Value = (Scan, bool);
+  type Value = Scan;
   fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
     f.write_str("a JSON object")
   }
-  fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(Scan, bool), A::Error> {
+  fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Scan, A::Error> {
     let mut out = Scan {
       claim: self.claim.map(|_| Err(Reason::ClaimMissing)),
       ..Scan::default()
     };
-    let mut well_typed = true;
+    // Per time claim: whether its (last, as JSON.parse keeps the last) value is not a number.
+    let mut bad = [false; 3];
     while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
       let time = match key.as_ref() {
-        "iat" => Some(&mut out.iat),
-        "exp" => Some(&mut out.exp),
-        "nbf" => Some(&mut out.nbf),
+        "iat" => Some((&mut out.iat, &mut bad[0])),
+        "exp" => Some((&mut out.exp, &mut bad[1])),
+        "nbf" => Some((&mut out.nbf, &mut bad[2])),
         _ => None,
       };
-      if let Some(slot) = time {
+      if let Some((slot, bad)) = time {
         match map.next_value::<Shape>()? {
-          Shape::Number(n) => *slot = Some(n),
-          _ => well_typed = false,
+          Shape::Number(n) => (*slot, *bad) = (Some(n), false),
+          _ => (*slot, *bad) = (None, true),
         }
-        if self.claim != Some(key.as_ref()) {
-          continue;
+        if self.claim == Some(key.as_ref()) {
+          out.claim = Some(Err(Reason::ClaimNotString));
         }
-        out.claim = Some(Err(Reason::ClaimNotString));
         continue;
       }
       if self.claim == Some(key.as_ref()) {
@@ -199,34 +203,39 @@ impl<'de> serde::de::Visitor<'de> for ScanVisitor<'_> {
         map.next_value::<serde::de::IgnoredAny>()?;
       }
     }
-    Ok((out, well_typed))
+    out.not_numbers = bad;
+    Ok(out)
   }
 }
 
-/// Scans a decrypted payload: a JSON object whose `iat`/`exp`/`nbf`, when present, are numbers.
+/// Scans a decrypted payload, which must be a JSON object.
 pub fn scan(payload: &[u8], claim: Option<&str>, max_bytes: usize) -> Result<Scan, Reason> {
   use serde::Deserializer;
   if payload.len() > max_bytes {
     return Err(Reason::TooLarge);
   }
   let mut de = serde_json::Deserializer::from_slice(payload);
-  let (scan, well_typed) = de
+  let scan = de
     .deserialize_map(ScanVisitor { claim })
     .map_err(|_| Reason::MalformedToken)?;
   de.end().map_err(|_| Reason::MalformedToken)?;
-  if !well_typed {
-    return Err(Reason::MalformedToken);
-  }
   Ok(scan)
 }
 
-/// `exp` must be later than `now - tolerance`; `nbf` no later than `now + tolerance`.
+/// [`check_times`] for a [`Scan`] (whose types were already checked): `nbf`, then `exp`.
 pub fn check_scanned_times(scan: &Scan, clock: Clock) -> Result<(), Reason> {
-  if scan.exp.is_some_and(|exp| exp <= clock.now - clock.tolerance) {
-    return Err(Reason::Expired);
+  let [iat_bad, exp_bad, nbf_bad] = scan.not_numbers;
+  if iat_bad || nbf_bad {
+    return Err(Reason::MalformedToken);
   }
   if scan.nbf.is_some_and(|nbf| nbf > clock.now + clock.tolerance) {
     return Err(Reason::NotYetValid);
+  }
+  if exp_bad {
+    return Err(Reason::MalformedToken);
+  }
+  if scan.exp.is_some_and(|exp| exp <= clock.now - clock.tolerance) {
+    return Err(Reason::Expired);
   }
   Ok(())
 }
@@ -292,6 +301,30 @@ mod tests {
       br#"{"a":1} trailing"#,
       br#"{"exp":2000,"exp":500}"#,
     ];
+    // Found by the fuzzer: the last duplicate decides, as in JSON.parse.
+    let dup = br#"{"nbf":"","nbf":0}"#;
+    assert!(
+      scan(dup, None, 100).is_ok()
+        && check_times(
+          &parse(dup, 100).unwrap(),
+          Clock {
+            now: 0.0,
+            tolerance: 0.0
+          }
+        )
+        .is_ok()
+    );
+    let last_bad = scan(br#"{"exp":1,"exp":"x"}"#, None, 100).unwrap();
+    assert_eq!(
+      check_scanned_times(
+        &last_bad,
+        Clock {
+          now: 0.0,
+          tolerance: 0.0
+        }
+      ),
+      Err(Reason::MalformedToken)
+    );
     let clock = Clock {
       now: 1000.0,
       tolerance: 15.0,

@@ -40,8 +40,9 @@ pub struct Jar<'a> {
   pairs: Vec<(&'a str, &'a str)>,
   /// More cookies were sent than [`Limits::max_cookies`]; those past the bound were not read.
   pub truncated: bool,
-  /// A header was over [`Limits::max_header_bytes`] and was not read at all.
+  /// A header was over [`Limits::max_header_bytes`] (all Cookie headers together) and was not read.
   pub oversized: bool,
+  header_bytes: usize,
 }
 
 impl<'a> Jar<'a> {
@@ -51,7 +52,8 @@ impl<'a> Jar<'a> {
 
   /// Reads the pairs of a `Cookie` header into the jar.
   pub fn add_header(&mut self, header: &'a str, limits: &Limits) {
-    if header.len() > limits.max_header_bytes {
+    self.header_bytes = self.header_bytes.saturating_add(header.len());
+    if self.header_bytes > limits.max_header_bytes {
       self.oversized = true;
       return;
     }

@@ -202,7 +202,7 @@ pub fn decrypt(jwe: &Compact<'_>, key: &DerivedKey) -> Option<Vec<u8>> {
       // Authenticate first, in constant time (RFC 7518 §5.2.2.2, T_LEN = 32), then decrypt.
       let al = ((aad.len() as u64) * 8).to_be_bytes();
       let expected = key.mac()?.tag(&[aad, iv, &jwe.ciphertext, &al]);
-      if !openssl::memcmp::eq(&expected[..32], tag) {
+      if tag.len() != 32 || !openssl::memcmp::eq(&expected[..32], tag) {
         return None;
       }
       (&key.bytes()[32..], None)

@@ -172,6 +172,23 @@ impl MacKey {
   }
 }
 
+impl Drop for MacKey {
+  fn drop(&mut self) {
+    // The hash states are derived from the key: overwrite them like the key itself.
+    for state in [&mut self.inner, &mut self.outer] {
+      // SAFETY: `Sha512` wraps OpenSSL's plain-data `SHA512_CTX`; writing zero bytes over it leaves
+      // a valid (empty) value that is dropped right after.
+      let bytes = unsafe {
+        std::slice::from_raw_parts_mut(
+          (state as *mut openssl::sha::Sha512).cast::<u8>(),
+          std::mem::size_of::<openssl::sha::Sha512>(),
+        )
+      };
+      wipe(bytes);
+    }
+  }
+}
+
 /// Derives the key an issuer would use for `secret` and `salt`. `None` for v4 with an `enc`
 /// other than A256GCM (v4 never issues one).
 pub fn derive(format: Format, enc: Enc, secret: &[u8], salt: &str) -> Option<DerivedKey> {

@@ -11,6 +11,8 @@ pub mod b64;
 pub mod claims;
 pub mod cookies;
 pub mod error;
+#[cfg(test)]
+mod fuzz;
 pub mod jwe;
 pub mod keys;
 pub mod policy;

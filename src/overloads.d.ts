@@ -83,3 +83,9 @@ export type ReasonCode =
 export declare function inspectToken(): Promise<TokenReport>
 export declare function inspectToken(source: PromiseLike<CookieSource>, options?: ResolveOptions): Promise<TokenReport>
 export declare function inspectToken(source: CookieSource, options?: ResolveOptions): TokenReport
+
+/**
+ * Decrypts a session token as `@auth/core` `decode` or next-auth@4 `decode` would (either format)
+ * and validates `exp`/`nbf`. Returns the payload, or `null` for an invalid token.
+ */
+export declare function decode(params: DecodeParams): Record<string, unknown> | null

@@ -54,6 +54,25 @@ impl Secrets {
   }
 }
 
+impl Drop for Secrets {
+  fn drop(&mut self) {
+    for s in &mut self.given {
+      wipe_string(s);
+    }
+    if let Some(mut env) = self.env.take() {
+      for s in &mut env {
+        wipe_string(s);
+      }
+    }
+  }
+}
+
+/// Overwrites a string's bytes before it is freed.
+pub fn wipe_string(s: &mut String) {
+  // SAFETY: zero bytes are valid UTF-8, so the string stays well-formed until it is dropped.
+  crate::keys::wipe(unsafe { s.as_mut_vec() });
+}
+
 impl std::fmt::Debug for Secrets {
   fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
     write!(f, "Secrets(<redacted>)")

@@ -1,0 +1,221 @@
+//! Property-based fuzzing of everything that reads attacker-controlled bytes: the Cookie header
+//! parser, chunk reassembly, JWE parsing and decryption with a known key, the claims check, and the
+//! resolver end to end. Properties are checked, not only "does not panic".
+//!
+//! Cases per property: `FUZZ_CASES` (default 256, a few seconds each). Run longer on demand:
+//! `FUZZ_CASES=100000 cargo test --release fuzz`. Failing inputs are kept by proptest in
+//! `proptest-regressions/` and committed as regression cases.
+
+use proptest::prelude::*;
+
+use crate::claims::{self, Clock};
+use crate::cookies::{Jar, Limits};
+use crate::error::{Error, Reason};
+use crate::jwe;
+use crate::keys::{derive, Enc, Format};
+use crate::policy::SecureMode;
+use crate::resolve::{resolve, Config, Request, DEFAULT_COOKIE_NAMES};
+use crate::secrets::Secrets;
+
+fn cases() -> u32 {
+  std::env::var("FUZZ_CASES")
+    .ok()
+    .and_then(|v| v.parse().ok())
+    .unwrap_or(256)
+}
+
+fn config() -> ProptestConfig {
+  ProptestConfig {
+    cases: cases(),
+    failure_persistence: None,
+    ..ProptestConfig::default()
+  }
+}
+
+const SECRET: &str = "fuzz-secret-0123456789abcdef0123456789abcdef";
+const NAME: &str = "__Secure-authjs.session-token";
+
+fn token(enc: Enc, payload: &str) -> String {
+  let key = derive(Format::AuthjsV5, enc, SECRET.as_bytes(), NAME).unwrap();
+  jwe::encrypt(payload.as_bytes(), &key, Some(&key.kid)).unwrap()
+}
+
+/// Cookie-header-shaped text: pairs, separators, quotes, spaces, and arbitrary characters.
+fn header_text() -> impl Strategy<Value = String> {
+  prop::collection::vec(
+    prop_oneof![
+      "[a-z_.-]{0,12}",
+      Just(";".to_string()),
+      Just("=".to_string()),
+      Just(" ".to_string()),
+      Just("\"".to_string()),
+      Just(NAME.to_string()),
+      Just(format!("{NAME}.")),
+      "[0-9]{1,3}",
+      any::<String>(),
+    ],
+    0..40,
+  )
+  .prop_map(|parts| parts.concat())
+}
+
+fn run_resolve(header: &str, limits: Limits) -> Result<crate::resolve::Outcome, Error> {
+  let secrets = Secrets::new(Some(vec![SECRET.to_string()]));
+  let names = DEFAULT_COOKIE_NAMES;
+  let cfg = Config {
+    secrets: &secrets,
+    names: &names,
+    salt: None,
+    claim: Some("backendToken"),
+    clock: Clock::system(),
+    bearer: true,
+    limits,
+    secure: SecureMode::Auto,
+    env: |_| None,
+    diagnose: true,
+  };
+  let mut jar = Jar::new();
+  jar.add_header(header, &limits);
+  resolve(&Request { jar, extra: None }, &cfg)
+}
+
+proptest! {
+  #![proptest_config(config())]
+
+  /// Parsing never panics, never yields an empty name, and a cookie's value never contains `;`.
+  #[test]
+  fn cookie_header_parsing(header in header_text()) {
+    let limits = Limits::default();
+    let mut jar = Jar::new();
+    jar.add_header(&header, &limits);
+    for name in jar.names() {
+      prop_assert!(!name.is_empty() && !name.contains(';'));
+    }
+    for base in DEFAULT_COOKIE_NAMES {
+      let l = jar.lookup(base, &limits);
+      if let Some(v) = l.single { prop_assert!(!v.contains(';')); }
+      if let Some(Ok((joined, n))) = l.chunked { prop_assert!(n >= 1 && !joined.contains(';')); }
+    }
+  }
+
+  /// Chunks come back joined in index order whatever the header order; a gap, a duplicate index
+  /// that disagrees, or a stray part makes the chunked value invalid.
+  #[test]
+  fn chunk_reassembly(value in "[A-Za-z0-9_-]{1,400}", size in 1usize..64, order in any::<u64>(), drop in any::<Option<u8>>(), stray in any::<bool>()) {
+    let parts: Vec<String> = value.as_bytes().chunks(size).map(|c| String::from_utf8(c.to_vec()).unwrap()).collect();
+    let n = parts.len();
+    let mut pairs: Vec<(usize, &String)> = parts.iter().enumerate().collect();
+    // Deterministic shuffle from `order`.
+    let mut seed = order;
+    for i in (1..pairs.len()).rev() {
+      seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+      pairs.swap(i, (seed >> 33) as usize % (i + 1));
+    }
+    let dropped = drop.map(|d| d as usize % n).filter(|_| n > 1);
+    let mut header: Vec<String> = pairs.iter().filter(|(i, _)| Some(*i) != dropped).map(|(i, p)| format!("{NAME}.{i}={p}")).collect();
+    if stray { header.push(format!("{NAME}.x=1")); }
+    let header = header.join("; ");
+    let limits = Limits { max_chunks: 1000, ..Limits::default() };
+    let mut jar = Jar::new();
+    jar.add_header(&header, &limits);
+    let got = jar.lookup(NAME, &limits).chunked;
+    let complete = dropped.is_none() && !stray;
+    if complete {
+      prop_assert_eq!(got, Some(Ok((value.clone(), n))));
+    } else if dropped == Some(n - 1) && !stray {
+      // Dropping the last part leaves a contiguous (shorter) set: that is a different, valid join.
+      prop_assert!(matches!(got, Some(Ok((_, k))) if k == n - 1));
+    } else {
+      prop_assert_eq!(got, Some(Err(Reason::ChunkMissing)));
+    }
+  }
+
+  /// Any change to a valid token makes it undecryptable: no mutation is accepted (no malleability),
+  /// and nothing panics.
+  #[test]
+  fn jwe_mutations_never_decrypt(
+    gcm in any::<bool>(),
+    edits in prop::collection::vec((any::<prop::sample::Index>(), prop_oneof![Just(None), any::<char>().prop_map(Some)]), 1..4),
+  ) {
+    let enc = if gcm { Enc::A256Gcm } else { Enc::A256CbcHs512 };
+    let original = token(enc, r#"{"backendToken":"bt","exp":99999999999}"#);
+    let mut chars: Vec<char> = original.chars().collect();
+    for (at, edit) in &edits {
+      if chars.is_empty() { break; }
+      let i = at.index(chars.len());
+      match edit { None => { chars.remove(i); } Some(c) => chars[i] = *c }
+    }
+    let mutated: String = chars.into_iter().collect();
+    let key = derive(Format::AuthjsV5, enc, SECRET.as_bytes(), NAME).unwrap();
+    if let Ok(parsed) = jwe::parse(&mutated) {
+      if jwe::decrypt(&parsed, &key).is_some() {
+        prop_assert_eq!(mutated, original);
+      }
+    }
+  }
+
+  /// Arbitrary bytes as a compact JWE: parsing and decryption never panic.
+  #[test]
+  fn jwe_arbitrary_input(parts in prop::collection::vec("[A-Za-z0-9_=+/-]{0,64}", 0..7)) {
+    let text = parts.join(".");
+    let key = derive(Format::AuthjsV5, Enc::A256Gcm, SECRET.as_bytes(), NAME).unwrap();
+    if let Ok(parsed) = jwe::parse(&text) {
+      prop_assert!(jwe::decrypt(&parsed, &key).is_none());
+    }
+  }
+
+  /// The fast claims scan agrees with a full parse and check, on arbitrary JSON.
+  #[test]
+  fn claims_scan_agrees_with_full_parse(json in json_text(), now in 0.0f64..3e9) {
+    let clock = Clock { now, tolerance: 15.0 };
+    let full = claims::parse(json.as_bytes(), 1 << 20).and_then(|m| claims::check_times(&m, clock).map(|_| m));
+    let fast = claims::scan(json.as_bytes(), Some("backendToken"), 1 << 20).and_then(|s| claims::check_scanned_times(&s, clock).map(|_| s));
+    prop_assert_eq!(full.is_ok(), fast.is_ok(), "{}", json);
+    if let (Err(a), Err(b)) = (&full, &fast) { prop_assert_eq!(a, b); }
+    if let (Ok(m), Ok(s)) = (full, fast) {
+      prop_assert_eq!(claims::string_claim(&m, "backendToken").map(str::to_string), s.claim.unwrap());
+    }
+  }
+
+  /// The resolver end to end over hostile headers around a valid session: never panics, and the
+  /// valid session is found unless the hostile part shadows or breaks it.
+  #[test]
+  fn resolver_end_to_end(before in header_text(), after in header_text(), tiny in any::<bool>()) {
+    let valid = token(Enc::A256CbcHs512, r#"{"backendToken":"bt","exp":99999999999}"#);
+    let header = format!("{before}; {NAME}={valid}; {after}");
+    let limits = if tiny { Limits { max_header_bytes: 64, max_cookies: 2, max_chunks: 1, max_token_bytes: 10, max_payload_bytes: 4 } } else { Limits::default() };
+    let outcome = run_resolve(&header, limits).unwrap();
+    if let Ok(found) = &outcome.found {
+      prop_assert_eq!(found.claim.clone(), Some(Ok("bt".to_string())));
+    }
+  }
+}
+
+/// JSON objects with the claims the scan looks at, of every type, plus noise.
+fn json_text() -> impl Strategy<Value = String> {
+  let value = prop_oneof![
+    any::<i64>().prop_map(|n| n.to_string()),
+    (0.0f64..4e9).prop_map(|f| f.to_string()),
+    "[a-z\\\\\"é]{0,8}".prop_map(|s| serde_json::to_string(&s).unwrap()),
+    Just("null".to_string()),
+    Just("true".to_string()),
+    Just("[1,{\"a\":[]}]".to_string()),
+    Just("{\"exp\":1}".to_string()),
+  ];
+  let key = prop_oneof![
+    Just("exp"),
+    Just("nbf"),
+    Just("iat"),
+    Just("backendToken"),
+    Just("other"),
+    Just("backend\\u0054oken")
+  ];
+  prop_oneof![
+    prop::collection::vec((key, value), 0..8).prop_map(|kv| {
+      let body: Vec<String> = kv.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+      format!("{{{}}}", body.join(","))
+    }),
+    any::<String>(),
+    Just("[]".to_string()),
+  ]
+}
