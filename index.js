@@ -3,7 +3,38 @@
 // JavaScript: telling "no argument" apart from `undefined`, awaiting a Promise source, and reading
 // `next/headers` from the caller's Next.js request context.
 
-const binding = require('./binding.js')
+const binding = loadBinding()
+
+/** The platform package this machine needs, e.g. `nextauth-backend-token-linux-x64-gnu`. */
+function platformPackage() {
+  const { platform, arch } = process
+  if (platform === 'linux') {
+    const glibc = process.report?.getReport?.().header?.glibcVersionRuntime
+    return `${platform}-${arch}-${glibc ? 'gnu' : 'musl'}`
+  }
+  return platform === 'win32' ? `${platform}-${arch}-msvc` : `${platform}-${arch}`
+}
+
+function loadBinding() {
+  try {
+    return require('./binding.js')
+  } catch (cause) {
+    const target = platformPackage()
+    const supported = ['linux-x64-gnu', 'linux-arm64-gnu', 'linux-x64-musl', 'linux-arm64-musl', 'darwin-x64', 'darwin-arm64', 'win32-x64-msvc']
+    const err = new Error(
+      supported.includes(target)
+        ? `nextauth-backend-token: the prebuilt binary for ${target} is missing: the optional dependency ` +
+            `nextauth-backend-token-${target} was not installed. Reinstall without --no-optional / ` +
+            `--omit=optional (and without --ignore-scripts issues), making sure the install ran on this ` +
+            `platform (${process.platform} ${process.arch}), not copied from another one.`
+        : `nextauth-backend-token: no prebuilt binary for ${target} (${process.platform} ${process.arch}); ` +
+            `supported: ${supported.join(', ')}. Build from source with a Rust toolchain: npm run build.`,
+    )
+    err.code = 'ERR_NATIVE_BINDING_MISSING'
+    err.cause = cause
+    throw err
+  }
+}
 
 function isThenable(value) {
   return (

@@ -1,0 +1,108 @@
+// What a user installing from npm gets, proven locally: the linux-x64-gnu release binary (built by
+// `npm run build:dist` the way the release builds it) is packed with the main package, both are
+// installed into an empty project whose PATH has no Rust toolchain, and used from there.
+import test from 'node:test'
+import assert from 'node:assert/strict'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { cpSync, existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { delimiter, dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { encode } from '@auth/core/jwt'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+const TARGET = 'linux-x64-gnu'
+const GLIBC_FLOOR = [2, 17]
+const binary = join(root, `${pkg.napi.binaryName}.${TARGET}.node`)
+const work = mkdtempSync(join(tmpdir(), 'nbt-pack-'))
+const SECRET = 'pack-secret-0123456789abcdef0123456789abcdef'
+const S = '__Secure-authjs.session-token'
+
+// A PATH without cargo/rustc: what a user's machine (Vercel, Docker, a laptop) has.
+const hasRust = (dir) => existsSync(join(dir, 'cargo')) || existsSync(join(dir, 'rustc'))
+const PATH = process.env.PATH.split(delimiter).filter((d) => d && !hasRust(d)).join(delimiter)
+const userEnv = { ...process.env, PATH, CARGO_HOME: '/nonexistent', RUSTUP_HOME: '/nonexistent', npm_config_audit: 'false', npm_config_fund: 'false' }
+const npm = (args, cwd) => execFileSync('npm', args, { cwd, env: userEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+
+function packDir(dir) {
+  const [info] = JSON.parse(npm(['pack', '--json', '--pack-destination', work], dir))
+  return { file: join(work, info.filename), unpacked: info.unpackedSize, files: info.files.map((f) => f.path) }
+}
+
+let main, platform
+test('the shipped binary needs no libssl and no glibc newer than the floor', () => {
+  assert.ok(existsSync(binary), `${binary} missing: run npm run build:dist first`)
+  const dynamic = execFileSync('readelf', ['-d', binary], { encoding: 'utf8' })
+  const needed = [...dynamic.matchAll(/Shared library: \[([^\]]+)\]/g)].map((m) => m[1])
+  console.log(`# NEEDED: ${needed.join(', ')}`)
+  assert.ok(!needed.some((l) => /ssl|crypto/.test(l)), 'links libssl/libcrypto')
+  const symbols = execFileSync('objdump', ['-T', binary], { encoding: 'utf8' })
+  const versions = [...new Set([...symbols.matchAll(/GLIBC_(\d+)\.(\d+)/g)].map((m) => `${m[1]}.${m[2]}`))]
+  const newest = versions.map((v) => v.split('.').map(Number)).sort((a, b) => a[0] - b[0] || a[1] - b[1]).pop()
+  console.log(`# requires glibc ${newest.join('.')} (floor ${GLIBC_FLOOR.join('.')})`)
+  assert.ok(newest[0] < GLIBC_FLOOR[0] || (newest[0] === GLIBC_FLOOR[0] && newest[1] <= GLIBC_FLOOR[1]))
+})
+
+test('pack the platform package and the main package as napi prepublish lays them out', () => {
+  const platformDir = join(work, 'platform')
+  mkdirSync(platformDir)
+  cpSync(join(root, 'npm', TARGET, 'package.json'), join(platformDir, 'package.json'))
+  cpSync(binary, join(platformDir, `${pkg.napi.binaryName}.${TARGET}.node`))
+  platform = packDir(platformDir)
+
+  const mainDir = join(work, 'main')
+  mkdirSync(mainDir)
+  for (const f of pkg.files) {
+    mkdirSync(dirname(join(mainDir, f)), { recursive: true })
+    cpSync(join(root, f), join(mainDir, f))
+  }
+  const targets = ['linux-x64-gnu', 'linux-arm64-gnu', 'linux-x64-musl', 'linux-arm64-musl', 'darwin-x64', 'darwin-arm64', 'win32-x64-msvc']
+  const { devDependencies, scripts, overrides, ...published } = pkg
+  published.optionalDependencies = Object.fromEntries(targets.map((t) => [`${pkg.name}-${t}`, pkg.version]))
+  writeFileSync(join(mainDir, 'package.json'), JSON.stringify(published, null, 2))
+  main = packDir(mainDir)
+  assert.deepEqual(main.files.sort(), ['README.md', 'SECURITY.md', 'bin/cli.js', 'binding.js', 'index.d.ts', 'index.js', 'package.json'])
+  const kib = (b) => `${(b / 1024).toFixed(0)} KiB`
+  console.log(`# unpacked: main ${kib(main.unpacked)}, ${TARGET} ${kib(platform.unpacked)}, total ${kib(main.unpacked + platform.unpacked)}`)
+})
+
+function project(name, tarballs) {
+  const dir = join(work, name)
+  mkdirSync(dir)
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, private: true, version: '1.0.0' }))
+  npm(['install', '--no-package-lock', '--loglevel=error', ...tarballs], dir)
+  return dir
+}
+
+test('installed without Rust: require, import, types and the CLI through npx', async () => {
+  assert.equal(spawnSync('cargo', ['--version'], { env: userEnv }).error?.code, 'ENOENT', 'cargo is still on PATH')
+  const app = project('app', [main.file, platform.file])
+  const token = await encode({ token: { backendToken: 'from-tarball' }, secret: SECRET, salt: S })
+  const header = `theme=dark; ${S}=${token}`
+  const env = { ...userEnv, AUTH_SECRET: SECRET, HEADER: header }
+  const run = (args) => execFileSync(process.execPath, args, { cwd: app, env, encoding: 'utf8' }).trim()
+  assert.equal(run(['-e', "console.log(require('nextauth-backend-token').getBackendToken(process.env.HEADER))"]), 'from-tarball')
+  assert.equal(
+    run(['--input-type=module', '-e', "import { getBackendToken, inspectToken } from 'nextauth-backend-token'; console.log(getBackendToken(process.env.HEADER), inspectToken(process.env.HEADER).reason)"]),
+    'from-tarball OK',
+  )
+  // The types resolve from the installed package in a strict, isolatedModules project.
+  writeFileSync(join(app, 'check.ts'), "import { getBackendToken, type ResolveOptions, type TokenReport } from 'nextauth-backend-token'\nconst o: ResolveOptions = { secure: 'auto' }\nconst t: string | null = getBackendToken('a=b', o)\nconst p: Promise<string | null> = getBackendToken()\nexport type R = TokenReport\nexport { t, p }\n")
+  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, isolatedModules: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022', 'dom'], types: [] }, files: ['check.ts'] }))
+  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', app], { encoding: 'utf8' })
+  // The CLI through npx, offline: the installed bin.
+  const cli = spawnSync('npx', ['--offline', 'nextauth-backend-token', 'inspect', header], { cwd: app, env, encoding: 'utf8' })
+  assert.equal(cli.status, 0, cli.stderr)
+  assert.match(cli.stdout, /valid token found \(OK\)/)
+})
+
+test('without the platform package: an error that names the package and the platform', () => {
+  const app = project('no-binary', [main.file])
+  const r = spawnSync(process.execPath, ['-e', "try { require('nextauth-backend-token') } catch (e) { console.log(e.code); console.log(e.message) }"], { cwd: app, env: userEnv, encoding: 'utf8' })
+  const [code, message] = r.stdout.trim().split('\n')
+  assert.equal(code, 'ERR_NATIVE_BINDING_MISSING')
+  assert.match(message, new RegExp(`nextauth-backend-token-${TARGET}`))
+  assert.match(message, new RegExp(`prebuilt binary for ${TARGET}`))
+  assert.doesNotMatch(message, /^Cannot find module/)
+})
