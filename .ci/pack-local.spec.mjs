@@ -4,17 +4,13 @@
 import test from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync, spawnSync } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { delimiter, dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { delimiter, join } from 'node:path'
 import { encode } from '@auth/core/jwt'
+import { binary, packPackages, root, TARGET } from './pack.mjs'
 
-const root = fileURLToPath(new URL('..', import.meta.url))
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-const TARGET = 'linux-x64-gnu'
 const GLIBC_FLOOR = [2, 17]
-const binary = join(root, `${pkg.napi.binaryName}.${TARGET}.node`)
 const work = mkdtempSync(join(tmpdir(), 'nbt-pack-'))
 const SECRET = 'pack-secret-0123456789abcdef0123456789abcdef'
 const S = '__Secure-authjs.session-token'
@@ -24,11 +20,6 @@ const hasRust = (dir) => existsSync(join(dir, 'cargo')) || existsSync(join(dir, 
 const PATH = process.env.PATH.split(delimiter).filter((d) => d && !hasRust(d)).join(delimiter)
 const userEnv = { ...process.env, PATH, CARGO_HOME: '/nonexistent', RUSTUP_HOME: '/nonexistent', npm_config_audit: 'false', npm_config_fund: 'false' }
 const npm = (args, cwd) => execFileSync('npm', args, { cwd, env: userEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
-
-function packDir(dir) {
-  const [info] = JSON.parse(npm(['pack', '--json', '--pack-destination', work], dir))
-  return { file: join(work, info.filename), unpacked: info.unpackedSize, files: info.files.map((f) => f.path) }
-}
 
 let main, platform
 test('the shipped binary needs no libssl and no glibc newer than the floor', () => {
@@ -45,23 +36,7 @@ test('the shipped binary needs no libssl and no glibc newer than the floor', () 
 })
 
 test('pack the platform package and the main package as napi prepublish lays them out', () => {
-  const platformDir = join(work, 'platform')
-  mkdirSync(platformDir)
-  cpSync(join(root, 'npm', TARGET, 'package.json'), join(platformDir, 'package.json'))
-  cpSync(binary, join(platformDir, `${pkg.napi.binaryName}.${TARGET}.node`))
-  platform = packDir(platformDir)
-
-  const mainDir = join(work, 'main')
-  mkdirSync(mainDir)
-  for (const f of pkg.files) {
-    mkdirSync(dirname(join(mainDir, f)), { recursive: true })
-    cpSync(join(root, f), join(mainDir, f))
-  }
-  const targets = ['linux-x64-gnu', 'linux-arm64-gnu', 'linux-x64-musl', 'linux-arm64-musl', 'darwin-x64', 'darwin-arm64', 'win32-x64-msvc']
-  const { devDependencies, scripts, overrides, ...published } = pkg
-  published.optionalDependencies = Object.fromEntries(targets.map((t) => [`${pkg.name}-${t}`, pkg.version]))
-  writeFileSync(join(mainDir, 'package.json'), JSON.stringify(published, null, 2))
-  main = packDir(mainDir)
+  ;({ main, platform } = packPackages(work, { env: userEnv }))
   assert.deepEqual(main.files.sort(), ['README.md', 'SECURITY.md', 'bin/cli.js', 'binding.js', 'index.d.ts', 'index.js', 'package.json'])
   const kib = (b) => `${(b / 1024).toFixed(0)} KiB`
   console.log(`# unpacked: main ${kib(main.unpacked)}, ${TARGET} ${kib(platform.unpacked)}, total ${kib(main.unpacked + platform.unpacked)}`)

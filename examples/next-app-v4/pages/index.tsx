@@ -1,0 +1,3 @@
+export default function Home() {
+  return <p>nextauth-backend-token v4 example: <a href="/api/auth/signin">sign in</a> as small/demo or large/demo.</p>
+}
