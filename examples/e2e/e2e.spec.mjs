@@ -17,6 +17,8 @@ import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
 
 const examples = fileURLToPath(new URL('..', import.meta.url))
+// No telemetry from next build/start: tests stay on loopback.
+process.env.NEXT_TELEMETRY_DISABLED = '1'
 const SECRET = 'e2e-secret-0123456789abcdef0123456789abcdef'
 const USERS = { small: `small.${'s'.repeat(300)}`, large: `large.${'L'.repeat(7000)}` }
 const children = []
