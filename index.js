@@ -120,11 +120,44 @@ function quickMiss(source, options) {
   return options === undefined && typeof source === 'string' && source.indexOf(SESSION_MARK) === -1 && !DEBUG_FROM_ENV
 }
 
+const DEFAULT_NAMES = binding.defaultCookieNames()
+const DEFAULT_MAX_COOKIES = binding.defaultMaxCookies()
+
+// A cookie store (`cookies()`, `NextRequest.cookies`) is read entry by entry, each a round trip
+// into native code. Hand the resolver only the entries whose names can be session cookies, by the
+// same rule it applies (`NAME` or `NAME.<n>`); values are never joined or changed. Anything
+// unusual (custom getAll results, too many cookies, odd options) goes to the native path as is.
+function narrowStore(source, options) {
+  if (source === null || typeof source !== 'object' || typeof source.getAll !== 'function' || 'headers' in source) {
+    return source
+  }
+  let names = DEFAULT_NAMES
+  let max = DEFAULT_MAX_COOKIES
+  if (options != null) {
+    if (typeof options !== 'object') return source
+    const { cookieName, maxCookies } = options
+    if (typeof cookieName === 'string') names = [cookieName]
+    else if (Array.isArray(cookieName) && cookieName.every((n) => typeof n === 'string')) names = cookieName
+    else if (cookieName !== undefined) return source
+    if (maxCookies !== undefined) max = maxCookies
+  }
+  const all = source.getAll()
+  if (!Array.isArray(all) || !(all.length <= max)) return { getAll: () => all }
+  const wanted = []
+  for (const entry of all) {
+    const name = entry !== null && typeof entry === 'object' ? entry.name : undefined
+    if (typeof name === 'string' && names.some((b) => name === b || (name.startsWith(b) && name[b.length] === '.'))) {
+      wanted.push(entry)
+    }
+  }
+  return { getAll: () => wanted }
+}
+
 function resolver(native, withDebug) {
   const run = withDebug
     ? (source, options) => {
         if (quickMiss(source, options)) return null
-        const out = native(source, options)
+        const out = native(narrowStore(source, options), options)
         if (out === null) report(source, options)
         return out
       }

@@ -164,3 +164,35 @@ test('non-ASCII text around the session (UTF-8 path) and odd store entries are h
   const report = inspectToken({ getAll: () => entries }, opts)
   assert.ok(report.presentCookies.includes(long) && report.presentCookies.includes('é€😀'))
 })
+
+test('cookie stores: custom names, the maxCookies bound and cookie tossing hold as for a header', async () => {
+  const { mintV5 } = await import('./helpers.mjs')
+  const custom = await mintV5({ claims: { backendToken: 'custom' }, salt: 'my.session' })
+  const store = (pairs) => new RequestCookies(new Headers({ cookie: pairs.map(([n, v]) => `${n}=${v}`).join('; ') }))
+  const s1 = store([['a', '1'], ['my.session', custom], ['b', '2']])
+  assert.equal(getBackendToken(s1, opts), null)
+  assert.equal(getBackendToken(s1, { ...opts, cookieName: 'my.session' }), 'custom')
+  assert.equal(getBackendToken(s1, { ...opts, cookieName: ['x', 'my.session'] }), 'custom')
+  // More cookies than maxCookies: not read, as for a header string.
+  const many = store([...Array.from({ length: 30 }, (_, i) => [`c${i}`, `${i}`]), ...sessions.small.jar])
+  assert.equal(getBackendToken(many, opts), small)
+  assert.equal(getBackendToken(many, { ...opts, maxCookies: 10 }), null)
+  assert.equal(inspectToken(many, { ...opts, maxCookies: 10 }).reason, 'TOO_LARGE')
+  // A planted plain session cookie beside an expired secure one: null, from a store too.
+  const planted = await mintV5({ claims: { backendToken: 'planted' }, salt: 'authjs.session-token' })
+  const expired = await mintV5({ claims: { backendToken: 'old' }, salt: '__Secure-authjs.session-token', maxAge: -3600 })
+  const tossed = store([['authjs.session-token', planted], ['__Secure-authjs.session-token', expired]])
+  assert.equal(getBackendToken(tossed, opts), null)
+  assert.equal(getBackendToken(store([['authjs.session-token', planted]]), opts), 'planted')
+})
+
+test('characters above U+00FF are read exactly: a look-alike name is not a secure session cookie', async () => {
+  const { mintV5 } = await import('./helpers.mjs')
+  const token = await mintV5({ claims: { backendToken: 'lookalike' }, salt: '__Secure-authjs.session-token' })
+  // U+015F's low byte is '_': a lossy copy would read this name as __Secure-authjs.session-token.
+  const name = '\u015f_Secure-authjs.session-token'
+  assert.equal(getBackendToken(`${name}=${token}`, opts), null)
+  assert.equal(getBackendToken({ getAll: () => [{ name, value: token }] }, opts), null)
+  assert.equal(getBackendToken({ [name]: token }, opts), null)
+  assert.equal(inspectToken(`${name}=${token}`, opts).reason, 'NO_SESSION_COOKIE')
+})

@@ -170,6 +170,37 @@ pub struct EncodeParams {
   pub enc: Option<String>,
 }
 
+/// A string result. ASCII (backend tokens, JSON of ASCII claims) is created as a Latin-1 string,
+/// which V8 stores as is; anything else goes through UTF-8.
+pub struct Text(String);
+
+impl napi::bindgen_prelude::ToNapiValue for Text {
+  unsafe fn to_napi_value(env: napi::sys::napi_env, val: Self) -> napi::Result<napi::sys::napi_value> {
+    if !val.0.is_ascii() {
+      return unsafe { String::to_napi_value(env, val.0) };
+    }
+    let mut out = std::ptr::null_mut();
+    // SAFETY: `env` is the live env of this call; the pointer and length describe `val.0`.
+    let status = unsafe {
+      napi::sys::napi_create_string_latin1(env, val.0.as_ptr().cast(), val.0.len() as isize, &mut out)
+    };
+    if status == napi::sys::Status::napi_ok {
+      Ok(out)
+    } else {
+      unsafe { String::to_napi_value(env, val.0) }
+    }
+  }
+}
+
+impl napi::bindgen_prelude::TypeName for Text {
+  fn type_name() -> &'static str {
+    "String"
+  }
+  fn value_type() -> ValueType {
+    ValueType::String
+  }
+}
+
 /// A report field that is `null` (not absent) when unknown.
 type Nullable<T> = Either<T, Null>;
 
@@ -184,6 +215,18 @@ fn guard<T>(env: &Env, body: impl FnOnce() -> napi::Result<T>) -> napi::Result<T
     Ok(result) => result,
     Err(_) => Err(throw(env, &Error::Internal)),
   }
+}
+
+/// The default candidate session cookie names, in resolution order (for the JS front).
+#[napi(skip_typescript)]
+pub fn default_cookie_names() -> Vec<&'static str> {
+  DEFAULT_COOKIE_NAMES.to_vec()
+}
+
+/// The default `maxCookies` (for the JS front).
+#[napi(skip_typescript)]
+pub fn default_max_cookies() -> u32 {
+  Limits::default().max_cookies as u32
 }
 
 /// Proves the guard: panics inside it on purpose. Not part of the public API.
@@ -484,24 +527,20 @@ fn run<T>(
 
 /// The backend token claim of the session, or `null`.
 #[napi(skip_typescript)]
-pub fn get_backend_token(
-  env: Env,
-  source: Unknown,
-  options: Option<Unknown>,
-) -> napi::Result<Option<String>> {
+pub fn get_backend_token(env: Env, source: Unknown, options: Option<Unknown>) -> napi::Result<Option<Text>> {
   guard(&env, move || {
     run(&env, source, options, Want::Claim, |outcome, _, _, _| {
-      outcome.found.ok().and_then(|f| f.claim?.ok())
+      outcome.found.ok().and_then(|f| f.claim?.ok()).map(Text)
     })
   })
 }
 
 /// The whole decrypted session payload as JSON text (parsed by the JS front), or `null`.
 #[napi(skip_typescript)]
-pub fn get_token_json(env: Env, source: Unknown, options: Option<Unknown>) -> napi::Result<Option<String>> {
+pub fn get_token_json(env: Env, source: Unknown, options: Option<Unknown>) -> napi::Result<Option<Text>> {
   guard(&env, move || {
     run(&env, source, options, Want::Payload, |outcome, _, _, _| {
-      outcome.found.ok().map(|f| f.payload)
+      outcome.found.ok().map(|f| Text(f.payload))
     })
   })
 }

@@ -38,42 +38,32 @@ fn read_string(value: Unknown<'_>) -> napi::Result<String> {
   use napi::sys;
   let raw = value.value();
   let (env, v) = (raw.env, raw.value);
-  let mut utf8_len = 0usize;
-  // SAFETY (all calls below): `v` is a live string handle (the caller checked its type) in this
-  // callback's scope; a null buffer asks only for the length; buffers have room for the length
-  // asked plus the terminating NUL napi writes, and `set_len` covers only bytes napi wrote.
-  if unsafe { sys::napi_get_value_string_utf8(env, v, std::ptr::null_mut(), 0, &mut utf8_len) }
+  // The UTF-16 form is exact for every string and its length is known without a scan. When every
+  // code unit is ASCII, narrowing it is the string; otherwise napi's UTF-8 conversion is used.
+  // (A Latin-1 copy would not do: V8 keeps only the low byte of characters above U+00FF, and
+  // U+015F would read as '_'.)
+  // SAFETY (both calls): `v` is a live string handle (the caller checked its type) in this
+  // callback's scope; a null buffer asks only for the length; the buffer has room for `len` units
+  // plus the NUL napi writes; `set_len` covers only units napi wrote.
+  let mut len = 0usize;
+  if unsafe { sys::napi_get_value_string_utf16(env, v, std::ptr::null_mut(), 0, &mut len) }
     != sys::Status::napi_ok
   {
     return unsafe { value.cast::<String>() };
   }
-  let mut latin1_len = usize::MAX;
-  if utf8_len >= 256 {
-    // Long strings (headers): an ASCII string is copied faster as Latin-1.
-    if unsafe { sys::napi_get_value_string_latin1(env, v, std::ptr::null_mut(), 0, &mut latin1_len) }
-      != sys::Status::napi_ok
-    {
-      latin1_len = usize::MAX;
-    }
-  }
-  let ascii = latin1_len == utf8_len;
-  let mut buf: Vec<u8> = Vec::with_capacity(utf8_len + 1);
+  let mut units: Vec<u16> = Vec::with_capacity(len + 1);
   let mut written = 0usize;
-  let status = unsafe {
-    if ascii {
-      sys::napi_get_value_string_latin1(env, v, buf.as_mut_ptr().cast(), utf8_len + 1, &mut written)
-    } else {
-      sys::napi_get_value_string_utf8(env, v, buf.as_mut_ptr().cast(), utf8_len + 1, &mut written)
-    }
-  };
-  if status != sys::Status::napi_ok || written > utf8_len {
+  let status = unsafe { sys::napi_get_value_string_utf16(env, v, units.as_mut_ptr(), len + 1, &mut written) };
+  if status != sys::Status::napi_ok || written > len {
     return unsafe { value.cast::<String>() };
   }
-  unsafe { buf.set_len(written) };
-  match String::from_utf8(buf) {
-    Ok(s) => Ok(s),
-    Err(_) => unsafe { value.cast::<String>() },
+  unsafe { units.set_len(written) };
+  if units.iter().all(|&u| u < 0x80) {
+    let bytes: Vec<u8> = units.iter().map(|&u| u as u8).collect();
+    // SAFETY: every byte is ASCII, which is valid UTF-8.
+    return Ok(unsafe { String::from_utf8_unchecked(bytes) });
   }
+  unsafe { value.cast::<String>() }
 }
 
 /// The rest of a request's headers, read only if resolution asks (see [`Extra`]).
