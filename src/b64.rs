@@ -36,8 +36,15 @@ pub fn decode(text: &str) -> Option<Vec<u8>> {
   let mut bad = 0u8;
   {
     let spare = &mut out.spare_capacity_mut()[..len];
-    for (chunk, dst) in text.chunks_exact(4).zip(spare.chunks_exact_mut(3)) {
-      let [a, b, c, d] = [chunk[0], chunk[1], chunk[2], chunk[3]].map(|x| TABLE[x as usize]);
+    let (groups, _) = text.split_at(full * 4);
+    let (dst, _) = spare.split_at_mut(full * 3);
+    for (chunk, dst) in groups.chunks_exact(4).zip(dst.chunks_exact_mut(3)) {
+      let (a, b, c, d) = (
+        TABLE[chunk[0] as usize],
+        TABLE[chunk[1] as usize],
+        TABLE[chunk[2] as usize],
+        TABLE[chunk[3] as usize],
+      );
       bad |= a | b | c | d;
       let v = (u32::from(a) << 18) | (u32::from(b) << 12) | (u32::from(c) << 6) | u32::from(d);
       dst[0].write((v >> 16) as u8);
