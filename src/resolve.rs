@@ -91,22 +91,14 @@ pub enum Origin {
   Bearer,
 }
 
-/// A token that decrypted and passed the claims checks.
+/// A token that decrypted and passed the claims checks. Where it came from (name, origin, format,
+/// chunks, secret) is in the winning [`Attempt`], [`Outcome::decisive`].
 #[derive(Debug)]
 pub struct Found {
   /// The decrypted payload: a JSON object, valid UTF-8.
   pub payload: String,
   /// The requested claim's string value, or why it is unusable (`None` when none was requested).
   pub claim: Option<Result<String, Reason>>,
-  /// The base cookie name (without `.N`); for a bearer token, the name whose salt worked.
-  pub cookie_name: String,
-  pub origin: Origin,
-  pub format: Format,
-  pub enc: Enc,
-  /// Chunks read (1 when not chunked).
-  pub chunks: usize,
-  /// Index into the secrets list of the secret that decrypted it.
-  pub secret_index: usize,
 }
 
 /// What one attempt learnt about a token, for diagnostics. Never a value.
@@ -203,10 +195,7 @@ pub fn resolve(req: &Request<'_>, cfg: &Config<'_>) -> Result<Outcome, Error> {
           let (result, info) = open(&value, name, cfg)?;
           match result {
             Ok(opened) => {
-              found = Some((
-                opened.into_found(name, Origin::Cookie, chunks),
-                refuse(Reason::Ok, chunks, info),
-              ));
+              found = Some((opened, refuse(Reason::Ok, chunks, info)));
               break 'names;
             }
             Err(r) => refuse(r, chunks, info),
@@ -233,10 +222,7 @@ pub fn resolve(req: &Request<'_>, cfg: &Config<'_>) -> Result<Outcome, Error> {
         };
         match result {
           Ok(opened) => {
-            found = Some((
-              opened.into_found(name, Origin::Bearer, 1),
-              attempt(Reason::Ok, info),
-            ));
+            found = Some((opened, attempt(Reason::Ok, info)));
             break;
           }
           Err(r) => {
@@ -314,30 +300,8 @@ pub struct UsedKey {
   pub secret_index: usize,
 }
 
-/// A token that opened: its payload, the requested claim, and the key.
-struct Opened {
-  payload: String,
-  claim: Option<Result<String, Reason>>,
-  key: UsedKey,
-}
-
-impl Opened {
-  fn into_found(self, name: &str, origin: Origin, chunks: usize) -> Found {
-    Found {
-      payload: self.payload,
-      claim: self.claim,
-      cookie_name: name.to_string(),
-      origin,
-      format: self.key.format,
-      enc: self.key.enc,
-      chunks,
-      secret_index: self.key.secret_index,
-    }
-  }
-}
-
 /// Decrypts and validates one candidate value issued under cookie `name`, noting what it learns.
-fn open(value: &str, name: &str, cfg: &Config<'_>) -> Result<(Result<Opened, Reason>, TokenInfo), Error> {
+fn open(value: &str, name: &str, cfg: &Config<'_>) -> Result<(Result<Found, Reason>, TokenInfo), Error> {
   if cfg.secrets.list().is_empty() {
     return Err(Error::MissingSecret);
   }
@@ -346,7 +310,7 @@ fn open(value: &str, name: &str, cfg: &Config<'_>) -> Result<(Result<Opened, Rea
   Ok((result, info))
 }
 
-fn open_into(value: &str, name: &str, cfg: &Config<'_>, info: &mut TokenInfo) -> Result<Opened, Reason> {
+fn open_into(value: &str, name: &str, cfg: &Config<'_>, info: &mut TokenInfo) -> Result<Found, Reason> {
   if value.len() > cfg.limits.max_token_bytes {
     return Err(Reason::TooLarge);
   }
@@ -395,10 +359,9 @@ fn open_into(value: &str, name: &str, cfg: &Config<'_>, info: &mut TokenInfo) ->
   claims::check_scanned_times(&scan, cfg.clock)?;
   // The scan accepted it as JSON, so it is UTF-8.
   let payload = String::from_utf8(payload).map_err(|_| Reason::MalformedToken)?;
-  Ok(Opened {
+  Ok(Found {
     payload,
     claim: scan.claim,
-    key,
   })
 }
 
