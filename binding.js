@@ -835,4 +835,10 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
-module.exports.encode = nativeBinding.encode
+module.exports.Enc = nativeBinding.Enc
+module.exports.Origin = nativeBinding.Origin
+module.exports.Protocol = nativeBinding.Protocol
+module.exports.ProtocolFrom = nativeBinding.ProtocolFrom
+module.exports.ReasonCode = nativeBinding.ReasonCode
+module.exports.Reason = nativeBinding.Reason
+module.exports.TokenFormat = nativeBinding.TokenFormat

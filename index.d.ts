@@ -56,23 +56,6 @@ export declare function getToken(
 ): Promise<Record<string, unknown> | null>
 export declare function getToken(source: CookieSource, options?: ResolveOptions): Record<string, unknown> | null
 
-/** Why a token was (not) accepted. `"OK"` when it was. */
-export type ReasonCode =
-  | 'OK'
-  | 'NO_SESSION_COOKIE'
-  | 'INSECURE_COOKIE_ON_HTTPS'
-  | 'CHUNK_MISSING'
-  | 'TOO_LARGE'
-  | 'MALFORMED_TOKEN'
-  | 'UNSUPPORTED_ALGORITHM'
-  | 'DECRYPTION_FAILED'
-  | 'WRONG_COOKIE_NAME'
-  | 'EXPIRED'
-  | 'NOT_YET_VALID'
-  | 'OPAQUE_SESSION_TOKEN'
-  | 'CLAIM_MISSING'
-  | 'CLAIM_NOT_STRING'
-
 /**
  * The same resolution as `getBackendToken`, as a report: which cookies were present, which were
  * checked and rejected and why, the protocol, and the token's format, times and claim names.
@@ -90,15 +73,6 @@ export declare function inspectToken(source: CookieSource, options?: ResolveOpti
  */
 export declare function decode(params: DecodeParams): Record<string, unknown> | null
 
-/**
- * Which binding artifact the generated loader actually loaded: `'native'` for
- * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
- * flavor napi-rs can build is listed, because `NAPI_RS_NATIVE_LIBRARY_PATH`
- * can point the loader at a WASI artifact this package does not build itself.
- */
-export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
-
-/** Parameters of `decode`. */
 export interface DecodeParams {
   /** The JWE string (a session cookie value, chunks joined). */
   token: string
@@ -113,100 +87,119 @@ export interface DecodeParams {
 }
 
 /**
- * Encrypts claims exactly as `@auth/core` `encode` (`format: "authjs-v5"`) or next-auth@4
- * `encode` (`format: "next-auth-v4"`) does: what this encodes, they decode, and the reverse.
+ * Encrypts claims exactly as `@auth/core` `encode` (`format: 'authjs-v5'`) or next-auth@4
+ * `encode` (`format: 'next-auth-v4'`) does: what this encodes, they decode, and the reverse.
  */
 export declare function encode(params: EncodeParams): string
 
-/** Parameters of `encode`. */
 export interface EncodeParams {
   /** The claims to encrypt. `iat`, `exp` and `jti` are set as the issuers set them. */
   token: Record<string, unknown>
   /** Secret(s); the first one encrypts. Default: the environment, as for `getToken`. */
   secret?: string | string[]
-  /**
-   * Salt: the cookie name the token will be stored under (required for Auth.js v5). Default for
-   * NextAuth v4: `""`.
-   */
+  /** Salt: the cookie name the token will be stored under (required for Auth.js v5). Default for NextAuth v4: `""`. */
   salt?: string
   /** Lifetime in seconds. Default: 30 days, as both issuers. */
   maxAge?: number
   /** Token format. Default: `"authjs-v5"`. */
   format?: 'authjs-v5' | 'next-auth-v4'
   /** Content encryption for `authjs-v5`. Default: `"A256CBC-HS512"`. */
-  enc?: 'A256CBC-HS512' | 'A256GCM'
+  enc?: Enc
 }
 
-/** A cookie that was present but not used, and why. */
+/** One log line for a report, as `debug: true` prints it. Never contains a value. */
+export declare function formatReport(report: TokenReport): string
+
+/** `getBackendToken`, `getToken` and `inspectToken` with options validated once. */
+export interface Resolver {
+  getBackendToken(): Promise<string | null>
+  getBackendToken(source: PromiseLike<CookieSource>): Promise<string | null>
+  getBackendToken(source: CookieSource): string | null
+  getToken(): Promise<Record<string, unknown> | null>
+  getToken(source: PromiseLike<CookieSource>): Promise<Record<string, unknown> | null>
+  getToken(source: CookieSource): Record<string, unknown> | null
+  inspectToken(): Promise<TokenReport>
+  inspectToken(source: PromiseLike<CookieSource>): Promise<TokenReport>
+  inspectToken(source: CookieSource): TokenReport
+}
+
+/**
+ * Validates `options` once, at start-up, and returns the resolver functions bound to them: calls
+ * carry no option cost. Stricter than per-call options: the secrets are settled now (from the
+ * environment when `secret` is not given) and a missing one throws `ERR_MISSING_SECRET`, one
+ * shorter than 32 characters `ERR_INVALID_OPTION`. Later changes to `options` or the environment
+ * do not affect it.
+ */
+export declare function createResolver(options?: ResolveOptions): Resolver
+
+// <options> generated from src/options.rs by `npm run generate`: do not edit
+/** Options of `getBackendToken`, `getToken`, `inspectToken` and `createResolver`. */
+export interface ResolveOptions {
+  /** Secret(s) that may have encrypted the session, newest first (rotation: `[new, old]`). Default: env: AUTH_SECRET_3, _2, _1, AUTH_SECRET, NEXTAUTH_SECRET. */
+  secret?: string | string[]
+  /** Session cookie name(s) to look for, replacing the defaults; secure-prefixed names are tried first. Default: the six names in "How the cookie is found". */
+  cookieName?: string | string[]
+  /** Key derivation salt override. Default: the cookie name found (v5), "" (v4). */
+  salt?: string
+  /** The claim `getBackendToken` returns; it must be a string. Default: "backendToken". */
+  claim?: string
+  /** Seconds of leeway on `exp` and `nbf`, as Auth.js. Default: 15. */
+  clockTolerance?: number
+  /** The current time in epoch seconds (for tests). Default: the system clock. */
+  now?: number
+  /** With no session cookie, accept `Authorization: Bearer <token>` as Auth.js's `getToken` does. Default: true. */
+  bearer?: boolean
+  /** `true`: only `__Secure-`/`__Host-` names; `false`: any name, secure first; `"auto"`: `true` when the request is known to be HTTPS. Default: "auto". */
+  secure?: boolean | 'auto'
+  /** Explain each `null`: `true` logs one line (names and reason codes, never values) to stderr; a function receives the report. Also on with `DEBUG=nextauth-backend-token`. Default: false. */
+  debug?: boolean | ((report: TokenReport) => void)
+  /** Largest Cookie header read (all Cookie headers together), in bytes; a larger one is not read (`TOO_LARGE`). Default: 131072. */
+  maxHeaderBytes?: number
+  /** Most cookies read from one request; the rest are ignored. Default: 1024. */
+  maxCookies?: number
+  /** Most chunks (`NAME.0` … `NAME.n`) one session cookie may have. Default: 32. */
+  maxChunks?: number
+  /** Longest token after chunks are joined, in bytes. Default: 131072. */
+  maxTokenBytes?: number
+  /** Largest decrypted payload, in bytes. Default: 98304. */
+  maxPayloadBytes?: number
+}
+// </options>
+
+/**
+ * Which binding artifact the generated loader actually loaded: `'native'` for
+ * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
+ * flavor napi-rs can build is listed, because `NAPI_RS_NATIVE_LIBRARY_PATH`
+ * can point the loader at a WASI artifact this package does not build itself.
+ */
+export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
+
+/** r" Content encryption algorithms the issuers use. */
+export type Enc = 'A256CBC-HS512' | 'A256GCM'
+
+/** r" Where the token was found. */
+export type Origin = 'cookie' | 'bearer'
+
+/** r" The request's protocol, as far as it is known. */
+export type Protocol = 'https' | 'http' | 'unknown'
+
+/** r" Where the protocol was learnt from. */
+export type ProtocolFrom = 'option' | 'request-url' | 'x-forwarded-proto' | 'forwarded' | 'AUTH_URL' | 'NEXTAUTH_URL' | 'secure-cookie-present'
+
+/** r" Why a request yielded no valid token (or `Ok` when it did), as a stable code. */
+export type ReasonCode = 'OK' | 'NO_SESSION_COOKIE' | 'INSECURE_COOKIE_ON_HTTPS' | 'CHUNK_MISSING' | 'TOO_LARGE' | 'MALFORMED_TOKEN' | 'UNSUPPORTED_ALGORITHM' | 'DECRYPTION_FAILED' | 'WRONG_COOKIE_NAME' | 'EXPIRED' | 'NOT_YET_VALID' | 'OPAQUE_SESSION_TOKEN' | 'CLAIM_MISSING' | 'CLAIM_NOT_STRING'
+
+/** A session cookie that was present but not used, and why. */
 export interface RejectedCookie {
   /** Base cookie name (without `.N`), or `"Authorization"` for a bearer token. */
   name: string
   reason: ReasonCode
 }
 
-/** Options of `getBackendToken`, `getToken`. */
-export interface ResolveOptions {
-  /**
-   * Secret(s) that may have encrypted the session, newest first (rotation: `[new, old]`).
-   * Default: from the environment, in `@auth/core`'s order: `AUTH_SECRET_3`, `AUTH_SECRET_2`,
-   * `AUTH_SECRET_1`, `AUTH_SECRET`, then `NEXTAUTH_SECRET`.
-   */
-  secret?: string | string[]
-  /**
-   * Session cookie name(s) to look for, replacing the defaults. Default:
-   * `__Secure-authjs.session-token`, `__Secure-next-auth.session-token`, the `__Host-` forms,
-   * `authjs.session-token`, `next-auth.session-token`. Secure-prefixed names are always tried
-   * first, and once one is present the unprefixed ones are ignored.
-   */
-  cookieName?: string | string[]
-  /**
-   * Key derivation salt. Default: the name the cookie was found under (Auth.js v5); `""` for
-   * NextAuth v4 tokens.
-   */
-  salt?: string
-  /** Claim that holds the backend token (`getBackendToken` only). Default: `"backendToken"`. */
-  claim?: string
-  /** Seconds of leeway on `exp` and `nbf`. Default: `15` (as Auth.js). */
-  clockTolerance?: number
-  /** The current time in epoch seconds, for tests. Default: the system clock. */
-  now?: number
-  /**
-   * With no session cookie, accept `Authorization: Bearer <token>` as `getToken` does.
-   * Default: `true`.
-   */
-  bearer?: boolean
-  /**
-   * Cookie policy. `true`: only `__Secure-`/`__Host-` names. `false`: any candidate, secure
-   * first. `"auto"`: `true` when the request is known to be HTTPS (request URL, `x-forwarded-proto`,
-   * `forwarded`, `AUTH_URL`/`NEXTAUTH_URL` on https://) or a secure-prefixed session cookie is
-   * present. Default: `"auto"`.
-   */
-  secure?: boolean | 'auto'
-  /**
-   * Log why a `null` happened: `true` prints one line (names and reason codes, never values) to
-   * stderr; a function receives the report. Also on when `DEBUG` names `nextauth-backend-token`.
-   * Default: `false`.
-   */
-  debug?: boolean | ((report: TokenReport) => void)
-  /**
-   * Largest Cookie header read (all Cookie headers together), in bytes; a larger one is not read
-   * (`TOO_LARGE`). Default: `131072` (128 KiB).
-   */
-  maxHeaderBytes?: number
-  /** Most cookies read from one request; the rest are ignored. Default: `1024`. */
-  maxCookies?: number
-  /** Most chunks (`NAME.0` ... `NAME.n`) one session cookie may have. Default: `32`. */
-  maxChunks?: number
-  /** Longest token after chunks are joined, in bytes. Default: `131072` (128 KiB). */
-  maxTokenBytes?: number
-  /** Largest decrypted payload, in bytes. Default: `98304` (96 KiB). */
-  maxPayloadBytes?: number
-}
+/** r" What a report says about a token's format. */
+export type TokenFormat = 'authjs-v5' | 'next-auth-v4' | 'opaque' | 'unknown'
 
-/**
- * Why `getToken`/`getBackendToken` return what they return. Never contains a cookie value, token,
- * secret, key or claim value.
- */
+/** Why `getToken`/`getBackendToken` return what they return. */
 export interface TokenReport {
   /** A valid token was found (and, for the backend token, its claim is a string). */
   ok: boolean
@@ -216,23 +209,24 @@ export interface TokenReport {
   hint: string
   /** The session cookie used (or the one whose failure is the reason), without `.N`. */
   cookieName: string | null
-  from: 'cookie' | 'bearer' | null
-  format: 'authjs-v5' | 'next-auth-v4' | 'opaque' | 'unknown' | null
-  enc: 'A256CBC-HS512' | 'A256GCM' | null
+  from: Origin | null
+  format: TokenFormat | null
+  enc: Enc | null
   /** Cookie parts read: 1 when not chunked, 0 when none. */
   chunks: number
   /** Index in the secrets list of the secret that decrypted it. */
   secretIndex: number | null
-  protocol: 'https' | 'http' | 'unknown'
-  protocolFrom: 'request-url' | 'x-forwarded-proto' | 'forwarded' | 'AUTH_URL' | 'NEXTAUTH_URL' | 'option' | 'secure-cookie-present' | null
+  protocol: Protocol
+  protocolFrom: ProtocolFrom | null
   /** Names of every cookie the request carried. */
   presentCookies: Array<string>
   /** Candidate names, in the order they were checked. */
   checkedNames: Array<string>
   /** Every candidate present but not used, and why. */
   rejected: Array<RejectedCookie>
-  /** `iat` and `exp` of the token, epoch seconds. */
+  /** `iat` of the token, epoch seconds. */
   issuedAt: number | null
+  /** `exp` of the token, epoch seconds. */
   expiresAt: number | null
   /** Names of the token's claims (never their values). */
   claims: Array<string>

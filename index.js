@@ -1,7 +1,9 @@
 'use strict'
-// Public entry. The resolver is native (binding.js loads it); this file only does what needs
-// JavaScript: telling "no argument" apart from `undefined`, awaiting a Promise source, and reading
-// `next/headers` from the caller's Next.js request context.
+// Public entry. The resolver is native (binding.js loads it). This file does what needs
+// JavaScript: telling "no argument" apart from `undefined`, awaiting a Promise source, reading
+// `next/headers` from the caller's Next.js request context, calling a `debug` function, and
+// keeping options compiled so that a call does not read them again. Options are validated and
+// interpreted natively (src/options.rs), never here.
 
 const binding = loadBinding()
 
@@ -54,7 +56,7 @@ function noRequestContext(cause) {
   return err
 }
 
-async function fromNextHeaders(resolve) {
+async function fromNextHeaders() {
   let nextHeaders
   try {
     nextHeaders = require('next/headers')
@@ -71,7 +73,7 @@ async function fromNextHeaders(resolve) {
     throw noRequestContext(e)
   }
   // The headers carry the complete Cookie header (every chunk) and the Authorization header.
-  return resolve({ headers: headerList, cookies: cookieStore })
+  return { headers: headerList, cookies: cookieStore }
 }
 
 // `DEBUG` follows the `debug` package's convention: comma/space separated names, `*` wildcards,
@@ -102,80 +104,152 @@ function formatReport(r) {
   )
 }
 
-function report(source, options) {
-  const debug = options != null && typeof options === 'object' ? options.debug : undefined
-  if (!(debug || (DEBUG_FROM_ENV && debug !== false))) return
-  const r = binding.inspectToken(source, options)
-  if (typeof debug === 'function') debug(r)
-  else console.error(formatReport(r))
+// ---- compiled options -------------------------------------------------------------------------
+// Options are read across Node-API once per distinct options object, not once per call. A call
+// with options finds its compiled form by comparing the object's enumerable properties with a
+// snapshot taken when it was compiled (arrays element by element), so a new literal with the same
+// values reuses it, and a mutated object never gets results from stale settings.
+
+function compile(options, settle) {
+  const compiled = binding.compile(options, settle)
+  const info = binding.compiledInfo(compiled)
+  const debug = { env: DEBUG_FROM_ENV, off: false, log: true, hook: info.debug === 'hook' && options.debug }[info.debug]
+  return { compiled, names: info.names, marks: info.marks, maxCookies: info.maxCookies, debug }
 }
 
-// Every default cookie name contains this. A Cookie header without it holds no session, so the
-// answer is null without crossing into native code: the 401 path costs an indexOf.
-const SESSION_MARK = 'session-token'
+const DEFAULTS = compile(undefined, false)
+const MAX_CACHED = 8
+const cache = []
 
-// Only without options: options are always validated natively, so a mistyped one is reported
-// on every call, not only on requests that carry a session.
-function quickMiss(source, options) {
-  return options === undefined && typeof source === 'string' && source.indexOf(SESSION_MARK) === -1 && !DEBUG_FROM_ENV
+function sameValue(a, b) {
+  if (a === b) return true
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
 }
 
-const DEFAULT_NAMES = binding.defaultCookieNames()
-const DEFAULT_MAX_COOKIES = binding.defaultMaxCookies()
+function matches(cached, options) {
+  const snapshot = cached.snapshot
+  let count = 0
+  for (const key in options) {
+    if (!sameValue(options[key], snapshot[key])) return false
+    count++
+  }
+  return count === cached.count
+}
+
+function entryFor(options) {
+  if (options === undefined || options === null) return DEFAULTS
+  if (typeof options !== 'object') return compile(options, false) // throws ERR_INVALID_OPTION
+  for (let i = 0; i < cache.length; i++) if (matches(cache[i], options)) return cache[i].entry
+  const entry = compile(options, false)
+  // Only plain objects whose every own property is enumerable are compared by snapshot: for
+  // anything else (class instances, proxies, hidden properties) the native reading may see what
+  // a for-in does not, so it is compiled on every call.
+  const proto = Object.getPrototypeOf(options)
+  if (proto === Object.prototype || proto === null) {
+    const snapshot = Object.create(null)
+    let count = 0
+    for (const key in options) {
+      const value = options[key]
+      snapshot[key] = Array.isArray(value) ? value.slice() : value
+      count++
+    }
+    if (Object.getOwnPropertyNames(options).length === count) {
+      cache.unshift({ snapshot, count, entry })
+      if (cache.length > MAX_CACHED) cache.pop()
+    }
+  }
+  return entry
+}
+
+// ---- resolution -------------------------------------------------------------------------------
+
+// A Cookie header that contains none of the marks (substrings of every candidate name) holds no
+// session: the answer is null without crossing into native code, so the 401 path costs indexOf.
+function quickMiss(entry, source) {
+  if (typeof source !== 'string' || entry.debug) return false
+  const marks = entry.marks
+  for (let i = 0; i < marks.length; i++) if (source.indexOf(marks[i]) !== -1) return false
+  return true
+}
 
 // A cookie store (`cookies()`, `NextRequest.cookies`) is read entry by entry, each a round trip
-// into native code. Hand the resolver only the entries whose names can be session cookies, by the
-// same rule it applies (`NAME` or `NAME.<n>`); values are never joined or changed. Anything
-// unusual (custom getAll results, too many cookies, odd options) goes to the native path as is.
-function narrowStore(source, options) {
+// into native code. Hand the resolver only the entries whose names start with a candidate name
+// (a superset of what it accepts: it applies the exact rule); values are never joined or
+// changed. An unusual store (getAll not returning an array, too many cookies) goes as it is.
+function narrow(entry, source) {
   if (source === null || typeof source !== 'object' || typeof source.getAll !== 'function' || 'headers' in source) {
     return source
   }
-  let names = DEFAULT_NAMES
-  let max = DEFAULT_MAX_COOKIES
-  if (options != null) {
-    if (typeof options !== 'object') return source
-    const { cookieName, maxCookies } = options
-    if (typeof cookieName === 'string') names = [cookieName]
-    else if (Array.isArray(cookieName) && cookieName.every((n) => typeof n === 'string')) names = cookieName
-    else if (cookieName !== undefined) return source
-    if (maxCookies !== undefined) max = maxCookies
-  }
   const all = source.getAll()
-  if (!Array.isArray(all) || !(all.length <= max)) return { getAll: () => all }
+  if (!Array.isArray(all) || !(all.length <= entry.maxCookies)) return { getAll: () => all }
+  const names = entry.names
   const wanted = []
-  for (const entry of all) {
-    const name = entry !== null && typeof entry === 'object' ? entry.name : undefined
-    if (typeof name === 'string' && names.some((b) => name === b || (name.startsWith(b) && name[b.length] === '.'))) {
-      wanted.push(entry)
-    }
+  for (const cookie of all) {
+    const name = cookie !== null && typeof cookie === 'object' ? cookie.name : undefined
+    if (typeof name === 'string' && names.some((base) => name.startsWith(base))) wanted.push(cookie)
   }
   return { getAll: () => wanted }
 }
 
-function resolver(native, withDebug) {
-  const run = withDebug
-    ? (source, options) => {
-        if (quickMiss(source, options)) return null
-        const out = native(narrowStore(source, options), options)
-        if (out === null) report(source, options)
-        return out
-      }
-    : native
-  return function (source, options) {
-    if (arguments.length === 0) return fromNextHeaders((s) => run(s))
-    if (isThenable(source)) return Promise.resolve(source).then((s) => run(s, options))
-    return run(source, options)
-  }
+function explain(entry, source) {
+  const report = binding.report(entry.compiled, source)
+  if (typeof entry.debug === 'function') entry.debug(report)
+  else console.error(formatReport(report))
 }
 
-exports.getBackendToken = resolver(binding.getBackendToken, true)
 // The payload crosses the boundary as JSON text: V8's JSON.parse builds the object faster than
 // setting its properties one by one from native code.
 const parsePayload = (json) => (json === null ? null : JSON.parse(json))
-exports.getToken = resolver((source, options) => parsePayload(binding.getTokenJson(source, options)), true)
-exports.inspectToken = resolver(binding.inspectToken, false)
+
+const resolvers = {
+  backendToken(entry, source) {
+    if (quickMiss(entry, source)) return null
+    const out = binding.backendToken(entry.compiled, narrow(entry, source))
+    if (out === null && entry.debug) explain(entry, source)
+    return out
+  },
+  token(entry, source) {
+    if (quickMiss(entry, source)) return null
+    const out = parsePayload(binding.tokenJson(entry.compiled, narrow(entry, source)))
+    if (out === null && entry.debug) explain(entry, source)
+    return out
+  },
+  // A report lists every cookie present, so the source is read whole.
+  report(entry, source) {
+    return binding.report(entry.compiled, source)
+  },
+}
+
+/** A public function: `(source, options)`, or a bound resolver's `(source)`. */
+function publicFunction(resolve, fixed) {
+  return function (source, options) {
+    if (arguments.length === 0) return fromNextHeaders().then((s) => resolve(fixed ?? DEFAULTS, s))
+    if (isThenable(source)) return Promise.resolve(source).then((s) => resolve(fixed ?? entryFor(options), s))
+    return resolve(fixed ?? entryFor(options), source)
+  }
+}
+
+/**
+ * Options validated once, at start-up: a missing or short secret throws here, not on the first
+ * request; calls carry no option cost.
+ */
+function createResolver(options) {
+  const entry = compile(options, true)
+  return Object.freeze({
+    getBackendToken: publicFunction(resolvers.backendToken, entry),
+    getToken: publicFunction(resolvers.token, entry),
+    inspectToken: publicFunction(resolvers.report, entry),
+  })
+}
+
+exports.getBackendToken = publicFunction(resolvers.backendToken)
+exports.getToken = publicFunction(resolvers.token)
+exports.inspectToken = publicFunction(resolvers.report)
+exports.createResolver = createResolver
 exports.formatReport = formatReport
 exports.decode = (params) => parsePayload(binding.decodeJson(params))
 exports.encode = binding.encode
+// Which artifact loaded (`"native"`), for diagnostics.
 exports.__napiBindingTarget = binding.__napiBindingTarget

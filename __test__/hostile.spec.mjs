@@ -1,9 +1,14 @@
 // Hostile input never takes the process down: run in a child process so a crash is detected.
 import test from 'node:test'
+import { createRequire } from 'node:module'
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { copyFileSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+const require = createRequire(import.meta.url)
 const child = fileURLToPath(new URL('./fixtures/hostile-child.mjs', import.meta.url))
 
 test('hostile sources and options: coded errors or null, never a crash', () => {
@@ -50,11 +55,40 @@ test('hostile sources and options: coded errors or null, never a crash', () => {
   }
 })
 
+// The published binary has no way to panic on purpose: the proof builds the addon with the
+// test-only `test-hooks` feature, whose one extra export panics inside the guard.
+function buildWithTestHooks() {
+  const root = fileURLToPath(new URL('..', import.meta.url))
+  const out = execFileSync('cargo', ['build', '--locked', '--features', 'test-hooks', '--message-format=json'], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 26,
+  })
+  const artifact = out
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l))
+    .find((m) => m.reason === 'compiler-artifact' && m.target?.name === 'nextauth_backend_token' && m.target.kind.includes('cdylib'))
+  const lib = artifact.filenames.find((f) => f.endsWith('.so') || f.endsWith('.dylib') || f.endsWith('.dll'))
+  const addon = join(mkdtempSync(join(tmpdir(), 'nbt-hooks-')), 'hooks.node')
+  copyFileSync(lib, addon)
+  return addon
+}
+
 test('a panic inside the native code becomes a coded Error, not an abort', () => {
-  const script = `const b = require(${JSON.stringify(fileURLToPath(new URL('../binding.js', import.meta.url)))});
+  const addon = buildWithTestHooks()
+  const script = `const b = require(${JSON.stringify(addon)});
     try { b.panicGuardSelfTest(); console.log('no throw') } catch (e) { console.log(e.code, e instanceof Error) }
     console.log('alive')`
   const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000 })
   assert.equal(r.status, 0, r.stderr)
   assert.deepEqual(r.stdout.trim().split('\n'), ['ERR_INTERNAL true', 'alive'])
+})
+
+test('the published package exports exactly its documented API', () => {
+  const api = Object.keys(require(fileURLToPath(new URL('../index.js', import.meta.url)))).sort()
+  assert.deepEqual(api, ['__napiBindingTarget', 'createResolver', 'decode', 'encode', 'formatReport', 'getBackendToken', 'getToken', 'inspectToken'])
+  const native = Object.keys(require(fileURLToPath(new URL('../binding.js', import.meta.url))))
+  assert.ok(!native.some((k) => /self.?test|panic|cache/i.test(k)), native.join(', '))
 })

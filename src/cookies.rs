@@ -1,4 +1,5 @@
-//! Cookie header parsing and chunk reassembly.
+//! The cookie rules: which names are session cookie candidates and in which order, the one rule
+//! for "a name or one of its `.N` chunks", Cookie header parsing and chunk reassembly.
 //!
 //! A request's `Cookie` header is only `name=value` pairs separated by `;`, so it is parsed here in
 //! one pass, borrowing from the header, with every bound checked before any allocation that grows
@@ -6,6 +7,41 @@
 //! path first.
 
 use crate::error::Reason;
+
+/// The session cookie names the issuers use, in resolution order (secure-prefixed first).
+pub const DEFAULT_COOKIE_NAMES: [&str; 6] = [
+  "__Secure-authjs.session-token",
+  "__Secure-next-auth.session-token",
+  "__Host-authjs.session-token",
+  "__Host-next-auth.session-token",
+  "authjs.session-token",
+  "next-auth.session-token",
+];
+
+/// Whether a cookie name carries a prefix browsers only accept over HTTPS.
+pub fn is_secure_name(name: &str) -> bool {
+  name.starts_with("__Secure-") || name.starts_with("__Host-")
+}
+
+/// Candidate names in resolution order: secure-prefixed first, each group in the given order.
+pub fn ordered_names<S: AsRef<str>>(names: &[S]) -> Vec<String> {
+  let secure = names.iter().filter(|n| is_secure_name(n.as_ref()));
+  let plain = names.iter().filter(|n| !is_secure_name(n.as_ref()));
+  secure.chain(plain).map(|n| n.as_ref().to_string()).collect()
+}
+
+/// The rule: cookie `name` is session cookie `base` itself or one of its parts (`base.<anything>`;
+/// whether the suffix is a valid chunk index is judged at reassembly).
+pub fn is_session_part(name: &str, base: &str) -> bool {
+  name
+    .strip_prefix(base)
+    .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
+/// Whether `name` can be (a part of) any of the candidate `names`.
+pub fn is_candidate<S: AsRef<str>>(name: &str, names: &[S]) -> bool {
+  names.iter().any(|base| is_session_part(name, base.as_ref()))
+}
 
 /// Bounds applied to untrusted input before any cryptography.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,9 +131,9 @@ impl<'a> Jar<'a> {
     self.pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
   }
 
-  /// Whether a cookie named `base` or a chunk of it (`base.N`) is present.
+  /// Whether a cookie named `base` or a part of it (`base.N`) is present.
   pub fn has_session(&self, base: &str) -> bool {
-    self.pairs.iter().any(|(n, _)| is_self_or_part(n, base))
+    self.pairs.iter().any(|(n, _)| is_session_part(n, base))
   }
 
   /// The values stored under `base`: the whole cookie, and the chunked form reassembled.
@@ -106,9 +142,10 @@ impl<'a> Jar<'a> {
     let mut parts: Vec<(usize, &'a str)> = Vec::new();
     let mut problem = None;
     for (name, value) in &self.pairs {
-      let Some(suffix) = name.strip_prefix(base).and_then(|s| s.strip_prefix('.')) else {
+      if !is_session_part(name, base) || name.len() == base.len() {
         continue;
-      };
+      }
+      let suffix = &name[base.len() + 1..];
       match chunk_index(suffix) {
         Some(i) if i < limits.max_chunks => {
           if parts.iter().all(|(j, _)| *j != i) {
@@ -125,6 +162,34 @@ impl<'a> Jar<'a> {
       Some(problem.map_or_else(|| reassemble(parts, limits), Err))
     };
     Lookup { single, chunked }
+  }
+}
+
+/// A request's cookies as read from a caller's value, owned; [`OwnedCookies::jar`] borrows them.
+#[derive(Default)]
+pub struct OwnedCookies {
+  /// Cookie headers, in order (Node may deliver several).
+  pub headers: Vec<String>,
+  /// Cookies already parsed by a framework (values only for possible session cookies).
+  pub pairs: Vec<(String, String)>,
+  /// Something was over a size limit and was not read at all.
+  pub oversized: bool,
+}
+
+impl OwnedCookies {
+  /// A jar over these cookies with the bounds applied.
+  pub fn jar(&self, limits: &Limits) -> Jar<'_> {
+    let mut jar = Jar::new();
+    jar.oversized = self.oversized;
+    for h in &self.headers {
+      jar.add_header(h, limits);
+    }
+    for (n, v) in &self.pairs {
+      if !jar.push(n, v, limits) {
+        break;
+      }
+    }
+    jar
   }
 }
 
@@ -161,12 +226,6 @@ fn chunk_index(suffix: &str) -> Option<usize> {
   suffix.parse().ok()
 }
 
-fn is_self_or_part(name: &str, base: &str) -> bool {
-  name
-    .strip_prefix(base)
-    .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
-}
-
 fn trim(s: &str) -> &str {
   s.trim_matches(|c| c == ' ' || c == '\t')
 }
@@ -196,6 +255,22 @@ mod tests {
     let l = j.lookup("b", &Limits::default());
     assert_eq!(l.single, Some("two"));
     assert!(l.chunked.is_none());
+  }
+
+  #[test]
+  fn default_names_are_already_in_resolution_order() {
+    assert_eq!(ordered_names(&DEFAULT_COOKIE_NAMES), DEFAULT_COOKIE_NAMES);
+    assert_eq!(
+      ordered_names(&["a", "__Host-b", "c", "__Secure-d"]),
+      ["__Host-b", "__Secure-d", "a", "c"]
+    );
+  }
+
+  #[test]
+  fn the_name_or_chunk_rule() {
+    assert!(is_session_part("s", "s") && is_session_part("s.0", "s") && is_session_part("s.x", "s"));
+    assert!(!is_session_part("sx", "s") && !is_session_part("s-legacy", "s") && !is_session_part("", "s"));
+    assert!(is_candidate("b.1", &["a", "b"]) && !is_candidate("c", &["a", "b"]));
   }
 
   #[test]

@@ -49,43 +49,30 @@ impl Error {
   }
 }
 
-/// Why a request yielded no valid token (or `Ok` when it did).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Reason {
-  Ok,
-  NoSessionCookie,
-  InsecureCookieOnHttps,
-  ChunkMissing,
-  TooLarge,
-  MalformedToken,
-  UnsupportedAlgorithm,
-  DecryptionFailed,
-  WrongCookieName,
-  Expired,
-  NotYetValid,
-  OpaqueSessionToken,
-  ClaimMissing,
-  ClaimNotString,
+string_enum! {
+  /// Why a request yielded no valid token (or `Ok` when it did), as a stable code.
+  pub enum Reason as "ReasonCode" {
+    Ok = "OK",
+    NoSessionCookie = "NO_SESSION_COOKIE",
+    InsecureCookieOnHttps = "INSECURE_COOKIE_ON_HTTPS",
+    ChunkMissing = "CHUNK_MISSING",
+    TooLarge = "TOO_LARGE",
+    MalformedToken = "MALFORMED_TOKEN",
+    UnsupportedAlgorithm = "UNSUPPORTED_ALGORITHM",
+    DecryptionFailed = "DECRYPTION_FAILED",
+    WrongCookieName = "WRONG_COOKIE_NAME",
+    Expired = "EXPIRED",
+    NotYetValid = "NOT_YET_VALID",
+    OpaqueSessionToken = "OPAQUE_SESSION_TOKEN",
+    ClaimMissing = "CLAIM_MISSING",
+    ClaimNotString = "CLAIM_NOT_STRING",
+  }
 }
 
 impl Reason {
+  /// The stable code (`reason` in reports).
   pub fn code(self) -> &'static str {
-    match self {
-      Reason::Ok => "OK",
-      Reason::NoSessionCookie => "NO_SESSION_COOKIE",
-      Reason::InsecureCookieOnHttps => "INSECURE_COOKIE_ON_HTTPS",
-      Reason::ChunkMissing => "CHUNK_MISSING",
-      Reason::TooLarge => "TOO_LARGE",
-      Reason::MalformedToken => "MALFORMED_TOKEN",
-      Reason::UnsupportedAlgorithm => "UNSUPPORTED_ALGORITHM",
-      Reason::DecryptionFailed => "DECRYPTION_FAILED",
-      Reason::WrongCookieName => "WRONG_COOKIE_NAME",
-      Reason::Expired => "EXPIRED",
-      Reason::NotYetValid => "NOT_YET_VALID",
-      Reason::OpaqueSessionToken => "OPAQUE_SESSION_TOKEN",
-      Reason::ClaimMissing => "CLAIM_MISSING",
-      Reason::ClaimNotString => "CLAIM_NOT_STRING",
-    }
+    self.as_str()
   }
 }
 
@@ -150,23 +137,6 @@ impl Reason {
       }
     }
   }
-
-  pub const ALL: [Reason; 14] = [
-    Reason::Ok,
-    Reason::NoSessionCookie,
-    Reason::InsecureCookieOnHttps,
-    Reason::ChunkMissing,
-    Reason::TooLarge,
-    Reason::MalformedToken,
-    Reason::UnsupportedAlgorithm,
-    Reason::DecryptionFailed,
-    Reason::WrongCookieName,
-    Reason::Expired,
-    Reason::NotYetValid,
-    Reason::OpaqueSessionToken,
-    Reason::ClaimMissing,
-    Reason::ClaimNotString,
-  ];
 }
 
 #[cfg(test)]

@@ -1,21 +1,19 @@
 //! JWE compact serialization (RFC 7516) restricted to what the issuers produce: `alg: "dir"` with
-//! `enc` A256CBC-HS512 or A256GCM, no compression, no critical extensions.
+//! `enc` A256CBC-HS512 or A256GCM, no compression, no critical extensions. Opening (parse, then
+//! decrypt with one candidate key) and sealing.
 //!
 //! Every failure after the header is parsed is the same "decryption failed": a wrong key, a bad
 //! tag and bad padding are indistinguishable to the caller. For A256CBC-HS512 the tag is verified
 //! in constant time before anything is decrypted (RFC 7518 §5.2.2.2).
 
 use std::cell::RefCell;
-use std::sync::OnceLock;
 
 use josekit::jwe::enc::aescbc_hmac::AescbcHmacJweEncryption;
 use josekit::jwe::enc::aesgcm::AesgcmJweEncryption;
 use josekit::jwe::JweContentEncryption;
-use openssl::cipher::{Cipher, CipherRef};
-use openssl::cipher_ctx::CipherCtx;
 use serde_json::Value;
 
-use crate::b64;
+use crate::crypto::{self, Aes};
 use crate::error::{Error, Reason};
 use crate::keys::{DerivedKey, Enc};
 
@@ -25,10 +23,8 @@ pub struct Compact<'a> {
   pub enc: Enc,
   pub kid: Option<String>,
   iv: [u8; 16],
-  iv_len: usize,
   ciphertext: Vec<u8>,
   tag: [u8; 32],
-  tag_len: usize,
 }
 
 impl std::fmt::Debug for Compact<'_> {
@@ -39,10 +35,28 @@ impl std::fmt::Debug for Compact<'_> {
   }
 }
 
+/// IV and tag lengths of each `enc`.
+fn sizes(enc: Enc) -> (usize, usize) {
+  match enc {
+    Enc::A256CbcHs512 => (16, 32),
+    Enc::A256Gcm => (12, 16),
+  }
+}
+
+impl Compact<'_> {
+  fn iv(&self) -> &[u8] {
+    &self.iv[..sizes(self.enc).0]
+  }
+
+  fn tag(&self) -> &[u8] {
+    &self.tag[..sizes(self.enc).1]
+  }
+}
+
 /// Whether a value looks like a database-strategy session id (a UUID or random hex/base64url
 /// string) rather than a JWT.
 pub fn looks_opaque(token: &str) -> bool {
-  !token.is_empty() && token.len() <= 512 && !token.contains('.') && b64::is_alphabet(token)
+  !token.is_empty() && token.len() <= 512 && !token.contains('.') && crypto::is_b64_alphabet(token)
 }
 
 /// The protected header fields that matter.
@@ -76,7 +90,7 @@ fn header(protected: &str) -> Result<Header, Reason> {
 }
 
 fn parse_header(protected: &str) -> Result<Header, Reason> {
-  let json = b64::decode(protected).ok_or(Reason::MalformedToken)?;
+  let json = crypto::b64_decode(protected).ok_or(Reason::MalformedToken)?;
   let header: serde_json::Map<String, Value> =
     serde_json::from_slice(&json).map_err(|_| Reason::MalformedToken)?;
   match header.get("alg") {
@@ -99,19 +113,7 @@ fn parse_header(protected: &str) -> Result<Header, Reason> {
   Ok(Header { enc, kid })
 }
 
-/// Decodes base64url into `buf` when it is exactly `want` bytes.
-fn decode_exact(text: &str, buf: &mut [u8], want: usize) -> Option<usize> {
-  if text.len() != (want * 4).div_ceil(3) {
-    return None;
-  }
-  let v = b64::decode(text)?;
-  if v.len() != want {
-    return None;
-  }
-  buf.get_mut(..want)?.copy_from_slice(&v);
-  Some(want)
-}
-
+/// Parses a compact JWE and checks its header; nothing is decrypted.
 pub fn parse(token: &str) -> Result<Compact<'_>, Reason> {
   let mut parts = token.split('.');
   let (Some(protected), Some(encrypted_key), Some(iv), Some(ciphertext), Some(tag), None) = (
@@ -133,15 +135,12 @@ pub fn parse(token: &str) -> Result<Compact<'_>, Reason> {
     // `dir` carries no encrypted key.
     return Err(Reason::MalformedToken);
   }
-  let (iv_want, tag_want) = match enc {
-    Enc::A256CbcHs512 => (16, 32),
-    Enc::A256Gcm => (12, 16),
-  };
+  let (iv_len, tag_len) = sizes(enc);
   let mut iv_buf = [0u8; 16];
   let mut tag_buf = [0u8; 32];
-  let iv_len = decode_exact(iv, &mut iv_buf, iv_want).ok_or(Reason::MalformedToken)?;
-  let tag_len = decode_exact(tag, &mut tag_buf, tag_want).ok_or(Reason::MalformedToken)?;
-  let ciphertext = b64::decode(ciphertext).ok_or(Reason::MalformedToken)?;
+  crypto::b64_decode_exact(iv, &mut iv_buf[..iv_len]).ok_or(Reason::MalformedToken)?;
+  crypto::b64_decode_exact(tag, &mut tag_buf[..tag_len]).ok_or(Reason::MalformedToken)?;
+  let ciphertext = crypto::b64_decode(ciphertext).ok_or(Reason::MalformedToken)?;
   if enc == Enc::A256CbcHs512 && (ciphertext.is_empty() || ciphertext.len() % 16 != 0) {
     return Err(Reason::MalformedToken);
   }
@@ -150,42 +149,8 @@ pub fn parse(token: &str) -> Result<Compact<'_>, Reason> {
     enc,
     kid,
     iv: iv_buf,
-    iv_len,
     ciphertext,
     tag: tag_buf,
-    tag_len,
-  })
-}
-
-/// AES-256-CBC and AES-256-GCM fetched from the provider once: OpenSSL 3 otherwise looks the
-/// algorithm up by name on every initialisation, which costs more than decrypting a session.
-fn cipher(enc: Enc) -> &'static CipherRef {
-  static CBC: OnceLock<Option<Cipher>> = OnceLock::new();
-  static GCM: OnceLock<Option<Cipher>> = OnceLock::new();
-  match enc {
-    Enc::A256CbcHs512 => CBC
-      .get_or_init(|| Cipher::fetch(None, "AES-256-CBC", None).ok())
-      .as_deref()
-      .unwrap_or(Cipher::aes_256_cbc()),
-    Enc::A256Gcm => GCM
-      .get_or_init(|| Cipher::fetch(None, "AES-256-GCM", None).ok())
-      .as_deref()
-      .unwrap_or(Cipher::aes_256_gcm()),
-  }
-}
-
-thread_local! {
-  static CTX: RefCell<Option<CipherCtx>> = const { RefCell::new(None) };
-}
-
-/// Runs `f` with this thread's reusable cipher context.
-fn with_ctx<T>(f: impl FnOnce(&mut CipherCtx) -> Option<T>) -> Option<T> {
-  CTX.with(|cell| {
-    let mut slot = cell.try_borrow_mut().ok()?;
-    if slot.is_none() {
-      *slot = CipherCtx::new().ok();
-    }
-    f(slot.as_mut()?)
   })
 }
 
@@ -195,36 +160,20 @@ pub fn decrypt(jwe: &Compact<'_>, key: &DerivedKey) -> Option<Vec<u8>> {
     return None;
   }
   let aad = jwe.protected.as_bytes();
-  let iv = &jwe.iv[..jwe.iv_len];
-  let tag = &jwe.tag[..jwe.tag_len];
-  let (cipher_key, authenticated_data) = match jwe.enc {
+  match jwe.enc {
     Enc::A256CbcHs512 => {
       // Authenticate first, in constant time (RFC 7518 §5.2.2.2, T_LEN = 32), then decrypt.
       let al = ((aad.len() as u64) * 8).to_be_bytes();
-      let expected = key.mac()?.tag(&[aad, iv, &jwe.ciphertext, &al]);
-      if tag.len() != 32 || !openssl::memcmp::eq(&expected[..32], tag) {
+      if !key
+        .mac()?
+        .verify_truncated(&[aad, jwe.iv(), &jwe.ciphertext, &al], jwe.tag())
+      {
         return None;
       }
-      (&key.bytes()[32..], None)
+      crypto::aes_decrypt(Aes::Cbc, &key.bytes()[32..], jwe.iv(), aad, &jwe.ciphertext, &[])
     }
-    Enc::A256Gcm => (key.bytes(), Some(aad)),
-  };
-  with_ctx(|ctx| {
-    ctx
-      .decrypt_init(Some(cipher(jwe.enc)), Some(cipher_key), Some(iv))
-      .ok()?;
-    if let Some(aad) = authenticated_data {
-      ctx.cipher_update(aad, None).ok()?;
-    }
-    // The `_vec` forms write into spare capacity: no zero-filling of a buffer about to be written.
-    let mut out = Vec::with_capacity(jwe.ciphertext.len() + 16);
-    ctx.cipher_update_vec(&jwe.ciphertext, &mut out).ok()?;
-    if jwe.enc == Enc::A256Gcm {
-      ctx.set_tag(tag).ok()?;
-    }
-    ctx.cipher_final_vec(&mut out).ok()?;
-    Some(out)
-  })
+    Enc::A256Gcm => crypto::aes_decrypt(Aes::Gcm, key.bytes(), jwe.iv(), aad, &jwe.ciphertext, jwe.tag()),
+  }
 }
 
 /// Encrypts `payload` as the issuers do: `{"alg":"dir","enc":..}` plus `kid` for v5.
@@ -236,29 +185,23 @@ pub fn encrypt(payload: &[u8], key: &DerivedKey, kid: Option<&str>) -> Result<St
     header.insert("kid".into(), Value::from(kid));
   }
   let header = serde_json::to_vec(&header).map_err(|_| Error::EncryptFailed)?;
-  let protected = b64::encode(&header);
-  let (iv, (ciphertext, tag)) = match key.enc {
+  let protected = crypto::b64_encode(&header);
+  let iv = crypto::random_bytes(sizes(key.enc).0).ok_or(Error::EncryptFailed)?;
+  let sealed = match key.enc {
     Enc::A256CbcHs512 => {
-      let iv = josekit::util::random_bytes(16);
-      let out = AescbcHmacJweEncryption::A256cbcHs512
-        .encrypt(key.bytes(), Some(&iv), payload, protected.as_bytes())
-        .map_err(|_| Error::EncryptFailed)?;
-      (iv, out)
+      AescbcHmacJweEncryption::A256cbcHs512.encrypt(key.bytes(), Some(&iv), payload, protected.as_bytes())
     }
     Enc::A256Gcm => {
-      let iv = josekit::util::random_bytes(12);
-      let out = AesgcmJweEncryption::A256gcm
-        .encrypt(key.bytes(), Some(&iv), payload, protected.as_bytes())
-        .map_err(|_| Error::EncryptFailed)?;
-      (iv, out)
+      AesgcmJweEncryption::A256gcm.encrypt(key.bytes(), Some(&iv), payload, protected.as_bytes())
     }
   };
+  let (ciphertext, tag) = sealed.map_err(|_| Error::EncryptFailed)?;
   let tag = tag.ok_or(Error::EncryptFailed)?;
   Ok(format!(
     "{protected}..{}.{}.{}",
-    b64::encode(&iv),
-    b64::encode(&ciphertext),
-    b64::encode(&tag)
+    crypto::b64_encode(&iv),
+    crypto::b64_encode(&ciphertext),
+    crypto::b64_encode(&tag)
   ))
 }
 
@@ -290,10 +233,10 @@ mod tests {
       let t = encrypt(b"{}", &k, None).unwrap();
       let parts: Vec<&str> = t.split('.').collect();
       for idx in [2, 3, 4] {
-        let mut bytes = b64::decode(parts[idx]).unwrap();
+        let mut bytes = crypto::b64_decode(parts[idx]).unwrap();
         bytes[0] ^= 1;
         let mut p = parts.clone();
-        let s = b64::encode(&bytes);
+        let s = crypto::b64_encode(&bytes);
         p[idx] = &s;
         let tampered = p.join(".");
         let c = parse(&tampered).unwrap();
@@ -306,30 +249,28 @@ mod tests {
 
   #[test]
   fn header_checks() {
-    let h = |json: &str| b64::encode(json.as_bytes());
+    let h = |json: &str| crypto::b64_encode(json.as_bytes());
     let body = "..AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA";
     let tok = |json: &str| format!("{}{}", h(json), body);
-    assert_eq!(
-      parse(&tok(r#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#)).unwrap_err(),
-      Reason::UnsupportedAlgorithm
-    );
-    assert_eq!(
-      parse(&tok(r#"{"alg":"dir","enc":"A128GCM"}"#)).unwrap_err(),
-      Reason::UnsupportedAlgorithm
-    );
-    assert_eq!(
-      parse(&tok(r#"{"alg":"dir","enc":"A256GCM","zip":"DEF"}"#)).unwrap_err(),
-      Reason::UnsupportedAlgorithm
-    );
-    assert_eq!(
-      parse(&tok(r#"{"alg":"dir","enc":"A256GCM","crit":["x"]}"#)).unwrap_err(),
-      Reason::UnsupportedAlgorithm
-    );
-    assert_eq!(
-      parse(&tok(r#"{"alg":"dir"}"#)).unwrap_err(),
-      Reason::MalformedToken
-    );
-    assert_eq!(parse(&tok("[1]")).unwrap_err(), Reason::MalformedToken);
+    for (json, reason) in [
+      (
+        r#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#,
+        Reason::UnsupportedAlgorithm,
+      ),
+      (r#"{"alg":"dir","enc":"A128GCM"}"#, Reason::UnsupportedAlgorithm),
+      (
+        r#"{"alg":"dir","enc":"A256GCM","zip":"DEF"}"#,
+        Reason::UnsupportedAlgorithm,
+      ),
+      (
+        r#"{"alg":"dir","enc":"A256GCM","crit":["x"]}"#,
+        Reason::UnsupportedAlgorithm,
+      ),
+      (r#"{"alg":"dir"}"#, Reason::MalformedToken),
+      ("[1]", Reason::MalformedToken),
+    ] {
+      assert_eq!(parse(&tok(json)).unwrap_err(), reason, "{json}");
+    }
     assert_eq!(parse("a.b.c.d.e").unwrap_err(), Reason::MalformedToken);
     assert_eq!(parse("").unwrap_err(), Reason::MalformedToken);
     assert_eq!(

@@ -18,29 +18,23 @@ use std::sync::{Arc, Mutex};
 use hkdf::Hkdf;
 use sha2::{Digest, Sha256, Sha512};
 
-use crate::b64;
+use crate::crypto::{b64_encode, wipe, MacKey};
 
-/// Content encryption algorithms the issuers use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Enc {
-  A256CbcHs512,
-  A256Gcm,
+string_enum! {
+  /// Content encryption algorithms the issuers use.
+  pub enum Enc {
+    A256CbcHs512 = "A256CBC-HS512",
+    A256Gcm = "A256GCM",
+  }
 }
 
 impl Enc {
   pub fn from_name(name: &str) -> Option<Enc> {
-    match name {
-      "A256CBC-HS512" => Some(Enc::A256CbcHs512),
-      "A256GCM" => Some(Enc::A256Gcm),
-      _ => None,
-    }
+    Enc::ALL.iter().copied().find(|e| e.as_str() == name)
   }
 
   pub fn name(self) -> &'static str {
-    match self {
-      Enc::A256CbcHs512 => "A256CBC-HS512",
-      Enc::A256Gcm => "A256GCM",
-    }
+    self.as_str()
   }
 
   pub fn key_len(self) -> usize {
@@ -88,15 +82,6 @@ impl Drop for SecretBytes {
   }
 }
 
-/// Overwrites a buffer with zeros in a way the optimiser may not remove.
-pub fn wipe(buf: &mut [u8]) {
-  for b in buf.iter_mut() {
-    // SAFETY: `b` is a valid, aligned, exclusive reference into the buffer.
-    unsafe { std::ptr::write_volatile(b, 0) };
-  }
-  std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
-}
-
 impl fmt::Debug for SecretBytes {
   fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     write!(f, "SecretBytes(<{} bytes redacted>)", self.0.len())
@@ -106,7 +91,7 @@ impl fmt::Debug for SecretBytes {
 /// A content encryption key and its thumbprint.
 pub struct DerivedKey {
   key: SecretBytes,
-  /// For A256CBC-HS512: HMAC-SHA512 over the MAC half, with its pads already hashed.
+  /// For A256CBC-HS512: HMAC-SHA512 keyed with the MAC half.
   mac: Option<MacKey>,
   /// RFC 7638 thumbprint (base64url), the `kid` v5 puts in the header.
   pub kid: String,
@@ -132,60 +117,6 @@ impl fmt::Debug for DerivedKey {
       .field("enc", &self.enc)
       .field("key", &self.key)
       .finish_non_exhaustive()
-  }
-}
-
-/// HMAC-SHA512 (RFC 2104) with the inner and outer pad blocks hashed once per key: each tag then
-/// costs only the message's blocks. Uses OpenSSL's SHA-512, the fastest here.
-pub struct MacKey {
-  inner: openssl::sha::Sha512,
-  outer: openssl::sha::Sha512,
-}
-
-impl MacKey {
-  fn new(key: &[u8]) -> MacKey {
-    // Keys are at most one block (128 bytes) here: the MAC half of a 64-byte key is 32.
-    let mut ipad = [0x36u8; 128];
-    let mut opad = [0x5cu8; 128];
-    for (i, b) in key.iter().take(128).enumerate() {
-      ipad[i] ^= b;
-      opad[i] ^= b;
-    }
-    let mut inner = openssl::sha::Sha512::new();
-    inner.update(&ipad);
-    let mut outer = openssl::sha::Sha512::new();
-    outer.update(&opad);
-    wipe(&mut ipad);
-    wipe(&mut opad);
-    MacKey { inner, outer }
-  }
-
-  /// HMAC-SHA512 of the concatenation of `parts`.
-  pub fn tag(&self, parts: &[&[u8]]) -> [u8; 64] {
-    let mut inner = self.inner.clone();
-    for p in parts {
-      inner.update(p);
-    }
-    let mut outer = self.outer.clone();
-    outer.update(&inner.finish());
-    outer.finish()
-  }
-}
-
-impl Drop for MacKey {
-  fn drop(&mut self) {
-    // The hash states are derived from the key: overwrite them like the key itself.
-    for state in [&mut self.inner, &mut self.outer] {
-      // SAFETY: `Sha512` wraps OpenSSL's plain-data `SHA512_CTX`; writing zero bytes over it leaves
-      // a valid (empty) value that is dropped right after.
-      let bytes = unsafe {
-        std::slice::from_raw_parts_mut(
-          (state as *mut openssl::sha::Sha512).cast::<u8>(),
-          std::mem::size_of::<openssl::sha::Sha512>(),
-        )
-      };
-      wipe(bytes);
-    }
   }
 }
 
@@ -219,11 +150,11 @@ pub fn derive(format: Format, enc: Enc, secret: &[u8], salt: &str) -> Option<Der
 
 /// RFC 7638 thumbprint of a symmetric JWK, with the hash Auth.js picks from the key size.
 pub fn thumbprint(key: &[u8]) -> String {
-  let json = format!("{{\"k\":\"{}\",\"kty\":\"oct\"}}", b64::encode(key));
+  let json = format!("{{\"k\":\"{}\",\"kty\":\"oct\"}}", b64_encode(key));
   if key.len() == 64 {
-    b64::encode(&Sha512::digest(json.as_bytes()))
+    b64_encode(&Sha512::digest(json.as_bytes()))
   } else {
-    b64::encode(&Sha256::digest(json.as_bytes()))
+    b64_encode(&Sha256::digest(json.as_bytes()))
   }
 }
 
@@ -281,8 +212,9 @@ pub fn cached(format: Format, enc: Enc, secret: &[u8], salt: &str) -> Option<Arc
   Some(key)
 }
 
-/// Number of keys currently cached (for tests and diagnostics).
-pub fn cache_len() -> usize {
+/// Number of keys currently cached.
+#[cfg(test)]
+fn cache_len() -> usize {
   CACHE
     .lock()
     .unwrap_or_else(|p| p.into_inner())
@@ -372,21 +304,10 @@ mod tests {
   }
 
   #[test]
-  fn hmac_sha512_matches_rfc4231_test_case_2() {
-    // Key "Jefe", data "what do ya want for nothing?".
-    let tag = MacKey::new(b"Jefe").tag(&[b"what do ya ", b"want for nothing?"]);
-    let hex: String = tag.iter().map(|b| format!("{b:02x}")).collect();
-    assert_eq!(
-      hex,
-      "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea2505549758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737"
-    );
-  }
-
-  #[test]
   fn debug_never_prints_key_material() {
     let k = derive(Format::AuthjsV5, Enc::A256Gcm, b"s", "n").unwrap();
     let dbg = format!("{k:?}");
     assert!(dbg.contains("redacted"));
-    assert!(!dbg.contains(&b64::encode(k.bytes())));
+    assert!(!dbg.contains(&b64_encode(k.bytes())));
   }
 }

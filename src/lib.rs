@@ -1,25 +1,30 @@
 #![deny(clippy::all)]
-//! Resolve the backend token kept in a NextAuth / Auth.js session cookie.
+//! Resolve the token or session kept in a NextAuth / Auth.js session cookie.
 //!
-//! The core (`cookies`, `keys`, `jwe`, `claims`, `resolve`) is plain Rust; `sources` and `api`
-//! convert JS values at the napi boundary.
+//! The core is plain Rust: `cookies` (the cookie rules), `options` (the options table), `keys`
+//! (key derivation), `crypto` (the primitives), `jwe` (open and seal), `claims` (the claims
+//! check), `token` (one token, opened the one way), `policy` (the HTTPS rule), `resolve` (the
+//! resolution), `report` (why). `napi` converts JavaScript values, behind the `node` feature.
 
-// The #[napi] exports are not compiled into unit-test builds, which leaves their helpers unused.
-#[cfg_attr(test, allow(dead_code))]
-mod api;
-pub mod b64;
+#[macro_use]
+mod enums;
+
 pub mod claims;
 pub mod cookies;
+pub mod crypto;
 pub mod error;
-#[cfg(test)]
-mod fuzz;
 pub mod jwe;
 pub mod keys;
+// Not in unit-test builds: the core's tests run without Node.
+#[cfg(all(feature = "node", not(test)))]
+mod napi;
+pub mod options;
 pub mod policy;
+pub mod report;
 pub mod resolve;
 pub mod secrets;
-#[cfg_attr(test, allow(dead_code))]
-mod sources;
+pub mod token;
 
 pub use error::{Error, Reason};
-pub use resolve::{resolve, Config, Found, Outcome, Request};
+pub use options::Options;
+pub use resolve::{resolve, Outcome, Request, Want};

@@ -56,23 +56,6 @@ export declare function getToken(
 ): Promise<Record<string, unknown> | null>
 export declare function getToken(source: CookieSource, options?: ResolveOptions): Record<string, unknown> | null
 
-/** Why a token was (not) accepted. `"OK"` when it was. */
-export type ReasonCode =
-  | 'OK'
-  | 'NO_SESSION_COOKIE'
-  | 'INSECURE_COOKIE_ON_HTTPS'
-  | 'CHUNK_MISSING'
-  | 'TOO_LARGE'
-  | 'MALFORMED_TOKEN'
-  | 'UNSUPPORTED_ALGORITHM'
-  | 'DECRYPTION_FAILED'
-  | 'WRONG_COOKIE_NAME'
-  | 'EXPIRED'
-  | 'NOT_YET_VALID'
-  | 'OPAQUE_SESSION_TOKEN'
-  | 'CLAIM_MISSING'
-  | 'CLAIM_NOT_STRING'
-
 /**
  * The same resolution as `getBackendToken`, as a report: which cookies were present, which were
  * checked and rejected and why, the protocol, and the token's format, times and claim names.
@@ -89,3 +72,96 @@ export declare function inspectToken(source: CookieSource, options?: ResolveOpti
  * and validates `exp`/`nbf`. Returns the payload, or `null` for an invalid token.
  */
 export declare function decode(params: DecodeParams): Record<string, unknown> | null
+
+export interface DecodeParams {
+  /** The JWE string (a session cookie value, chunks joined). */
+  token: string
+  /** Secret(s), newest first. Default: the environment, as for `getToken`. */
+  secret?: string | string[]
+  /** Salt: the cookie name the token was issued under (Auth.js v5). Default: `""` (NextAuth v4). */
+  salt?: string
+  /** Seconds of leeway on `exp` and `nbf`. Default: `15`. */
+  clockTolerance?: number
+  /** The current time in epoch seconds. Default: the system clock. */
+  now?: number
+}
+
+/**
+ * Encrypts claims exactly as `@auth/core` `encode` (`format: 'authjs-v5'`) or next-auth@4
+ * `encode` (`format: 'next-auth-v4'`) does: what this encodes, they decode, and the reverse.
+ */
+export declare function encode(params: EncodeParams): string
+
+export interface EncodeParams {
+  /** The claims to encrypt. `iat`, `exp` and `jti` are set as the issuers set them. */
+  token: Record<string, unknown>
+  /** Secret(s); the first one encrypts. Default: the environment, as for `getToken`. */
+  secret?: string | string[]
+  /** Salt: the cookie name the token will be stored under (required for Auth.js v5). Default for NextAuth v4: `""`. */
+  salt?: string
+  /** Lifetime in seconds. Default: 30 days, as both issuers. */
+  maxAge?: number
+  /** Token format. Default: `"authjs-v5"`. */
+  format?: 'authjs-v5' | 'next-auth-v4'
+  /** Content encryption for `authjs-v5`. Default: `"A256CBC-HS512"`. */
+  enc?: Enc
+}
+
+/** One log line for a report, as `debug: true` prints it. Never contains a value. */
+export declare function formatReport(report: TokenReport): string
+
+/** `getBackendToken`, `getToken` and `inspectToken` with options validated once. */
+export interface Resolver {
+  getBackendToken(): Promise<string | null>
+  getBackendToken(source: PromiseLike<CookieSource>): Promise<string | null>
+  getBackendToken(source: CookieSource): string | null
+  getToken(): Promise<Record<string, unknown> | null>
+  getToken(source: PromiseLike<CookieSource>): Promise<Record<string, unknown> | null>
+  getToken(source: CookieSource): Record<string, unknown> | null
+  inspectToken(): Promise<TokenReport>
+  inspectToken(source: PromiseLike<CookieSource>): Promise<TokenReport>
+  inspectToken(source: CookieSource): TokenReport
+}
+
+/**
+ * Validates `options` once, at start-up, and returns the resolver functions bound to them: calls
+ * carry no option cost. Stricter than per-call options: the secrets are settled now (from the
+ * environment when `secret` is not given) and a missing one throws `ERR_MISSING_SECRET`, one
+ * shorter than 32 characters `ERR_INVALID_OPTION`. Later changes to `options` or the environment
+ * do not affect it.
+ */
+export declare function createResolver(options?: ResolveOptions): Resolver
+
+// <options> generated from src/options.rs by `npm run generate`: do not edit
+/** Options of `getBackendToken`, `getToken`, `inspectToken` and `createResolver`. */
+export interface ResolveOptions {
+  /** Secret(s) that may have encrypted the session, newest first (rotation: `[new, old]`). Default: env: AUTH_SECRET_3, _2, _1, AUTH_SECRET, NEXTAUTH_SECRET. */
+  secret?: string | string[]
+  /** Session cookie name(s) to look for, replacing the defaults; secure-prefixed names are tried first. Default: the six names in "How the cookie is found". */
+  cookieName?: string | string[]
+  /** Key derivation salt override. Default: the cookie name found (v5), "" (v4). */
+  salt?: string
+  /** The claim `getBackendToken` returns; it must be a string. Default: "backendToken". */
+  claim?: string
+  /** Seconds of leeway on `exp` and `nbf`, as Auth.js. Default: 15. */
+  clockTolerance?: number
+  /** The current time in epoch seconds (for tests). Default: the system clock. */
+  now?: number
+  /** With no session cookie, accept `Authorization: Bearer <token>` as Auth.js's `getToken` does. Default: true. */
+  bearer?: boolean
+  /** `true`: only `__Secure-`/`__Host-` names; `false`: any name, secure first; `"auto"`: `true` when the request is known to be HTTPS. Default: "auto". */
+  secure?: boolean | 'auto'
+  /** Explain each `null`: `true` logs one line (names and reason codes, never values) to stderr; a function receives the report. Also on with `DEBUG=nextauth-backend-token`. Default: false. */
+  debug?: boolean | ((report: TokenReport) => void)
+  /** Largest Cookie header read (all Cookie headers together), in bytes; a larger one is not read (`TOO_LARGE`). Default: 131072. */
+  maxHeaderBytes?: number
+  /** Most cookies read from one request; the rest are ignored. Default: 1024. */
+  maxCookies?: number
+  /** Most chunks (`NAME.0` … `NAME.n`) one session cookie may have. Default: 32. */
+  maxChunks?: number
+  /** Longest token after chunks are joined, in bytes. Default: 131072. */
+  maxTokenBytes?: number
+  /** Largest decrypted payload, in bytes. Default: 98304. */
+  maxPayloadBytes?: number
+}
+// </options>

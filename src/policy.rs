@@ -16,46 +16,25 @@ pub enum SecureMode {
   Auto,
 }
 
-/// Where the protocol was learnt from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProtocolFrom {
-  Option,
-  RequestUrl,
-  XForwardedProto,
-  Forwarded,
-  AuthUrl,
-  NextauthUrl,
-  SecureCookiePresent,
-}
-
-impl ProtocolFrom {
-  pub fn name(self) -> &'static str {
-    match self {
-      ProtocolFrom::Option => "option",
-      ProtocolFrom::RequestUrl => "request-url",
-      ProtocolFrom::XForwardedProto => "x-forwarded-proto",
-      ProtocolFrom::Forwarded => "forwarded",
-      ProtocolFrom::AuthUrl => "AUTH_URL",
-      ProtocolFrom::NextauthUrl => "NEXTAUTH_URL",
-      ProtocolFrom::SecureCookiePresent => "secure-cookie-present",
-    }
+string_enum! {
+  /// Where the protocol was learnt from.
+  pub enum ProtocolFrom {
+    Option = "option",
+    RequestUrl = "request-url",
+    XForwardedProto = "x-forwarded-proto",
+    Forwarded = "forwarded",
+    AuthUrl = "AUTH_URL",
+    NextauthUrl = "NEXTAUTH_URL",
+    SecureCookiePresent = "secure-cookie-present",
   }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Protocol {
-  Https,
-  Http,
-  Unknown,
-}
-
-impl Protocol {
-  pub fn name(self) -> &'static str {
-    match self {
-      Protocol::Https => "https",
-      Protocol::Http => "http",
-      Protocol::Unknown => "unknown",
-    }
+string_enum! {
+  /// The request's protocol, as far as it is known.
+  pub enum Protocol {
+    Https = "https",
+    Http = "http",
+    Unknown = "unknown",
   }
 }
 

@@ -1,59 +1,25 @@
-//! The resolution rules: which cookie names are candidates, in which order, what the cookie-tossing
-//! rule rules out, and how one candidate value becomes a validated token.
+//! Resolution: from a request to a validated token, in three named steps — the session cookies
+//! (candidate names in order, the cookie-tossing rule, whole then chunked values), the
+//! `Authorization: Bearer` fallback, and the decision (which failure is the reason).
 
 use std::borrow::Cow;
 
-use crate::claims::{self, Clock};
-use crate::cookies::{Jar, Limits};
+use crate::cookies::{is_secure_name, Jar};
 use crate::error::{Error, Reason};
-use crate::jwe;
-use crate::keys::{self, Enc, Format};
+use crate::options::Options;
 use crate::policy::{self, Protocol, ProtocolFrom, SecureMode, Signals};
-use crate::secrets::Secrets;
+use crate::secrets::Keyring;
+use crate::token::{self, Check, Found, Salts, TokenInfo};
 
-/// The session cookie names the issuers use, in resolution order (secure-prefixed first).
-pub const DEFAULT_COOKIE_NAMES: [&str; 6] = [
-  "__Secure-authjs.session-token",
-  "__Secure-next-auth.session-token",
-  "__Host-authjs.session-token",
-  "__Host-next-auth.session-token",
-  "authjs.session-token",
-  "next-auth.session-token",
-];
-
-/// Whether a cookie name carries a prefix browsers only accept over HTTPS.
-pub fn is_secure_name(name: &str) -> bool {
-  name.starts_with("__Secure-") || name.starts_with("__Host-")
-}
-
-/// Candidate names in resolution order: secure-prefixed first, each group in the given order.
-pub fn ordered_names(names: &[String]) -> Vec<&str> {
-  let secure = names.iter().filter(|n| is_secure_name(n));
-  let plain = names.iter().filter(|n| !is_secure_name(n));
-  secure.chain(plain).map(String::as_str).collect()
-}
-
-/// Everything the resolver needs besides the request.
-#[derive(Debug)]
-pub struct Config<'a> {
-  /// Decryption secrets, newest first (read from the environment only when needed).
-  pub secrets: &'a Secrets,
-  /// Candidate cookie names, in resolution order (see [`ordered_names`]).
-  pub names: &'a [&'a str],
-  /// Overrides the salt (default: the cookie name for v5, empty for v4).
-  pub salt: Option<&'a str>,
-  /// The string claim to extract, if any.
-  pub claim: Option<&'a str>,
-  pub clock: Clock,
-  /// Accept `Authorization: Bearer <token>` when no session cookie is present.
-  pub bearer: bool,
-  pub limits: Limits,
-  /// The `secure` option.
-  pub secure: SecureMode,
-  /// Reads `AUTH_URL` / `NEXTAUTH_URL` (the process environment, or a stand-in in tests).
-  pub env: fn(&str) -> Option<String>,
-  /// Collect what a report needs (protocol, claim names) even when resolution does not.
-  pub diagnose: bool,
+/// What a resolution is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Want {
+  /// The backend token claim (`getBackendToken`).
+  Claim,
+  /// The whole payload (`getToken`).
+  Payload,
+  /// A report (`inspectToken`): everything is collected.
+  Report,
 }
 
 /// A request header (or the request URL) read only when resolution needs it: for a `Request` or
@@ -84,34 +50,12 @@ impl Request<'_> {
   }
 }
 
-/// Where the token was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
-  Cookie,
-  Bearer,
-}
-
-/// A token that decrypted and passed the claims checks. Where it came from (name, origin, format,
-/// chunks, secret) is in the winning [`Attempt`], [`Outcome::decisive`].
-#[derive(Debug)]
-pub struct Found {
-  /// The decrypted payload: a JSON object, valid UTF-8.
-  pub payload: String,
-  /// The requested claim's string value, or why it is unusable (`None` when none was requested).
-  pub claim: Option<Result<String, Reason>>,
-}
-
-/// What one attempt learnt about a token, for diagnostics. Never a value.
-#[derive(Debug, Default, Clone)]
-pub struct TokenInfo {
-  /// `authjs-v5`, `next-auth-v4`, `opaque` or `unknown` (a guess from the header until decrypted).
-  pub format: Option<&'static str>,
-  pub enc: Option<Enc>,
-  pub secret_index: Option<usize>,
-  pub issued_at: Option<f64>,
-  pub expires_at: Option<f64>,
-  /// Claim names (collected only with [`Config::diagnose`]).
-  pub claim_names: Vec<String>,
+string_enum! {
+  /// Where the token was found.
+  pub enum Origin {
+    Cookie = "cookie",
+    Bearer = "bearer",
+  }
 }
 
 /// One candidate looked at, and how it went.
@@ -126,6 +70,18 @@ pub struct Attempt {
   pub info: TokenInfo,
 }
 
+impl Attempt {
+  fn refused(name: &str, reason: Reason) -> Attempt {
+    Attempt {
+      name: name.to_string(),
+      origin: Origin::Cookie,
+      reason,
+      chunks: 0,
+      info: TokenInfo::default(),
+    }
+  }
+}
+
 /// The result of resolving a request, with why the rest was refused.
 #[derive(Debug)]
 pub struct Outcome {
@@ -134,281 +90,274 @@ pub struct Outcome {
   pub rejected: Vec<Attempt>,
   /// The attempt that produced the token, or the one whose failure is the reason.
   pub decisive: Option<Attempt>,
-  /// The protocol, when it was needed (always with [`Config::diagnose`]).
+  /// The protocol, when it was needed (always for a report).
   pub protocol: Option<(Protocol, Option<ProtocolFrom>)>,
+}
+
+impl Outcome {
+  /// `OK`, or why there is no usable token (for [`Want::Claim`], an unusable claim counts).
+  pub fn reason(&self) -> Reason {
+    match &self.found {
+      Err(r) => *r,
+      Ok(Found {
+        claim: Some(Err(r)), ..
+      }) => *r,
+      Ok(_) => Reason::Ok,
+    }
+  }
 }
 
 /// Resolves a request. The only error is a missing secret, raised when there is a token to
 /// decrypt and no secret to do it with; a request with no session needs none.
-pub fn resolve(req: &Request<'_>, cfg: &Config<'_>) -> Result<Outcome, Error> {
-  let names = cfg.names;
-  let secure_present = names.iter().any(|n| is_secure_name(n) && req.jar.has_session(n));
-  let mut protocol = None;
-  let mut policy = || {
-    *protocol.get_or_insert_with(|| {
-      let (url, proto, fwd) = (
-        req.extra(Extra::Url),
-        req.extra(Extra::XForwardedProto),
-        req.extra(Extra::Forwarded),
-      );
-      let signals = Signals {
-        request_url: url.as_deref(),
-        x_forwarded_proto: proto.as_deref(),
-        forwarded: fwd.as_deref(),
-      };
-      policy::detect(cfg.secure, &signals, cfg.env, secure_present)
-    })
-  };
-  let mut rejected: Vec<Attempt> = Vec::new();
-  let mut any_present = false;
-  let mut strict = None;
+pub fn resolve(req: &Request<'_>, opts: &Options, want: Want) -> Result<Outcome, Error> {
+  resolve_with_env(req, opts, want, |name| std::env::var(name).ok())
+}
 
-  let mut found = None;
-  'names: for &name in names {
-    if !req.jar.has_session(name) {
-      continue;
+/// [`resolve`], reading `AUTH_URL`/`NEXTAUTH_URL` through `env`.
+pub fn resolve_with_env(
+  req: &Request<'_>,
+  opts: &Options,
+  want: Want,
+  env: fn(&str) -> Option<String>,
+) -> Result<Outcome, Error> {
+  let mut r = Resolution {
+    req,
+    opts,
+    want,
+    env,
+    keys: Keyring::new(&opts.secret),
+    check: Check {
+      claim: (want != Want::Payload).then_some(opts.claim.as_str()),
+      clock: opts.clock(),
+      max_token_bytes: opts.max_token_bytes,
+      max_payload_bytes: opts.max_payload_bytes,
+      claim_names: want == Want::Report,
+    },
+    protocol: None,
+    rejected: Vec::new(),
+  };
+  let found = match r.try_cookies()? {
+    Some(found) => Some(found),
+    None => r.try_bearer()?,
+  };
+  Ok(r.decide(found))
+}
+
+struct Resolution<'r> {
+  req: &'r Request<'r>,
+  opts: &'r Options,
+  want: Want,
+  env: fn(&str) -> Option<String>,
+  keys: Keyring<'r>,
+  check: Check<'r>,
+  protocol: Option<(Protocol, Option<ProtocolFrom>)>,
+  rejected: Vec<Attempt>,
+}
+
+impl Resolution<'_> {
+  /// The request's protocol, read (from headers, then the environment) on first need.
+  fn protocol(&mut self) -> (Protocol, Option<ProtocolFrom>) {
+    if let Some(p) = self.protocol {
+      return p;
     }
-    any_present = true;
-    let refuse = |reason, chunks, info| Attempt {
-      name: name.to_string(),
-      origin: Origin::Cookie,
-      reason,
-      chunks,
-      info,
+    let (url, proto, fwd) = (
+      self.req.extra(Extra::Url),
+      self.req.extra(Extra::XForwardedProto),
+      self.req.extra(Extra::Forwarded),
+    );
+    let signals = Signals {
+      request_url: url.as_deref(),
+      x_forwarded_proto: proto.as_deref(),
+      forwarded: fwd.as_deref(),
     };
-    if !is_secure_name(name) && *strict.get_or_insert_with(|| policy::strict(cfg.secure, policy().0)) {
-      // On HTTPS a plain session cookie can only have been planted (cookie tossing).
-      rejected.push(refuse(Reason::InsecureCookieOnHttps, 0, TokenInfo::default()));
-      continue;
+    let secure_present = self
+      .opts
+      .cookie_name
+      .iter()
+      .any(|n| is_secure_name(n) && self.req.jar.has_session(n));
+    let p = policy::detect(self.opts.secure, &signals, self.env, secure_present);
+    *self.protocol.get_or_insert(p)
+  }
+
+  /// Whether only secure-prefixed names may be used (the protocol is read only for `"auto"`).
+  fn strict(&mut self) -> bool {
+    match self.opts.secure {
+      SecureMode::Auto => self.protocol().0 == Protocol::Https,
+      mode => policy::strict(mode, Protocol::Unknown),
     }
-    let lookup = req.jar.lookup(name, &cfg.limits);
-    let mut failure: Option<Attempt> = None;
-    // The whole cookie first, then the chunks joined.
+  }
+
+  /// Opens one value found under (or, for a bearer token, tried with) the cookie name `name`.
+  fn open(&self, value: &str, name: &str) -> Result<(Result<Found, Reason>, TokenInfo), Error> {
+    let secrets = self.keys.list();
+    if secrets.is_empty() {
+      return Err(Error::MissingSecret);
+    }
+    let salts = Salts {
+      v5: self.opts.salt.as_deref().unwrap_or(name),
+      v4: self.opts.salt.as_deref().unwrap_or(""),
+    };
+    // Would it open under another candidate's name? Then it was issued under that name.
+    let others: Vec<&str> = match self.opts.salt {
+      Some(_) => Vec::new(),
+      None => self
+        .opts
+        .cookie_name
+        .iter()
+        .map(String::as_str)
+        .filter(|n| *n != name)
+        .collect(),
+    };
+    let mut info = TokenInfo::default();
+    let result = token::open(value, secrets, salts, &others, &self.check, &mut info);
+    Ok((result, info))
+  }
+
+  /// Step 1: the session cookies, candidate names in order. The first that yields a valid token
+  /// wins; on a request known to be HTTPS a plain name is refused (it can only have been planted).
+  fn try_cookies(&mut self) -> Result<Option<(Found, Attempt)>, Error> {
+    let opts = self.opts;
+    for name in &opts.cookie_name {
+      if !self.req.jar.has_session(name) {
+        continue;
+      }
+      if !is_secure_name(name) && self.strict() {
+        self
+          .rejected
+          .push(Attempt::refused(name, Reason::InsecureCookieOnHttps));
+        continue;
+      }
+      match self.try_cookie(name)? {
+        Ok(found) => return Ok(Some(found)),
+        Err(failed) => self.rejected.push(failed),
+      }
+    }
+    Ok(None)
+  }
+
+  /// One cookie name: its whole value first, then its chunks joined. The first failure is kept.
+  fn try_cookie(&self, name: &str) -> Result<Result<(Found, Attempt), Attempt>, Error> {
+    let lookup = self.req.jar.lookup(name, &self.opts.limits());
     let values = lookup
       .single
       .map(|v| Ok((Cow::Borrowed(v), 1)))
       .into_iter()
       .chain(lookup.chunked.map(|c| c.map(|(v, n)| (Cow::Owned(v), n))));
+    let mut failure = None;
     for value in values {
       let attempt = match value {
         Ok((value, chunks)) => {
-          let (result, info) = open(&value, name, cfg)?;
+          let (result, info) = self.open(&value, name)?;
+          let attempt = |reason| Attempt {
+            name: name.to_string(),
+            origin: Origin::Cookie,
+            reason,
+            chunks,
+            info,
+          };
           match result {
-            Ok(opened) => {
-              found = Some((opened, refuse(Reason::Ok, chunks, info)));
-              break 'names;
-            }
-            Err(r) => refuse(r, chunks, info),
+            Ok(found) => return Ok(Ok((found, attempt(Reason::Ok)))),
+            Err(reason) => attempt(reason),
           }
         }
-        Err(r) => refuse(r, 0, TokenInfo::default()),
+        Err(reason) => Attempt::refused(name, reason),
       };
-      failure = failure.or(Some(attempt));
+      failure.get_or_insert(attempt);
     }
-    rejected.push(failure.unwrap_or_else(|| refuse(Reason::MalformedToken, 0, TokenInfo::default())));
+    Ok(Err(
+      failure.unwrap_or_else(|| Attempt::refused(name, Reason::MalformedToken)),
+    ))
   }
 
-  if found.is_none() && !any_present && cfg.bearer {
-    if let Some(token) = req.extra(Extra::Authorization).as_deref().and_then(bearer_token) {
-      let mut last = None;
-      for &name in names {
-        let (result, info) = open(&token, name, cfg)?;
-        let attempt = |reason, info| Attempt {
-          name: name.to_string(),
-          origin: Origin::Bearer,
-          reason,
-          chunks: 1,
-          info,
-        };
-        match result {
-          Ok(opened) => {
-            found = Some((opened, attempt(Reason::Ok, info)));
+  /// Step 2: with no session cookie at all, `Authorization: Bearer <url-encoded token>`, its salt
+  /// tried as each candidate name in turn (a failure that does not depend on the salt ends it).
+  fn try_bearer(&mut self) -> Result<Option<(Found, Attempt)>, Error> {
+    let names = &self.opts.cookie_name;
+    if !self.opts.bearer || names.iter().any(|n| self.req.jar.has_session(n)) {
+      return Ok(None);
+    }
+    let Some(token) = self
+      .req
+      .extra(Extra::Authorization)
+      .as_deref()
+      .and_then(bearer_token)
+    else {
+      return Ok(None);
+    };
+    let mut last = None;
+    for name in names {
+      let (result, info) = self.open(&token, name)?;
+      let attempt = |name: &str, reason| Attempt {
+        name: name.to_string(),
+        origin: Origin::Bearer,
+        reason,
+        chunks: 1,
+        info,
+      };
+      match result {
+        Ok(found) => return Ok(Some((found, attempt(name, Reason::Ok)))),
+        Err(reason) => {
+          last = Some(attempt("Authorization", reason));
+          if !matches!(reason, Reason::DecryptionFailed | Reason::WrongCookieName) {
             break;
           }
-          Err(r) => {
-            let keep_trying = matches!(r, Reason::DecryptionFailed | Reason::WrongCookieName);
-            last = Some(Attempt {
-              name: "Authorization".to_string(),
-              ..attempt(r, info)
-            });
-            if !keep_trying {
-              break; // The failure does not depend on the salt: another name will not help.
-            }
-          }
         }
       }
-      if found.is_none() {
-        rejected.extend(last);
-      }
     }
+    self.rejected.extend(last);
+    Ok(None)
   }
 
-  let (found, decisive) = match found {
-    Some((found, attempt)) => {
-      // Plain session cookies after the winner were never tried: on HTTPS they are refused all the same.
-      if strict.unwrap_or(false) || (cfg.diagnose && policy::strict(cfg.secure, policy().0)) {
-        for &name in names
-          .iter()
-          .filter(|n| !is_secure_name(n) && req.jar.has_session(n))
-        {
-          if rejected.iter().all(|a| a.name != name) {
-            rejected.push(Attempt {
-              name: name.to_string(),
-              origin: Origin::Cookie,
-              reason: Reason::InsecureCookieOnHttps,
-              chunks: 0,
-              info: TokenInfo::default(),
-            });
-          }
+  /// Step 3: the answer. Without a token, the first refusal other than the HTTPS rule is the
+  /// reason (it says more), else that rule, else "no cookie" or "too large".
+  fn decide(mut self, found: Option<(Found, Attempt)>) -> Outcome {
+    let report = self.want == Want::Report;
+    let (found, decisive) = match found {
+      Some((found, attempt)) => {
+        if report && self.strict() {
+          self.refuse_plain_cookies_not_tried();
         }
+        (Ok(found), Some(attempt))
       }
-      (Ok(found), Some(attempt))
-    }
-    None => {
-      let decisive = rejected
-        .iter()
-        .find(|a| a.reason != Reason::InsecureCookieOnHttps)
-        .or_else(|| rejected.first())
-        .cloned();
-      let reason = decisive.as_ref().map_or(
-        if req.jar.oversized || req.jar.truncated {
+      None => {
+        let decisive = self
+          .rejected
+          .iter()
+          .find(|a| a.reason != Reason::InsecureCookieOnHttps)
+          .or_else(|| self.rejected.first())
+          .cloned();
+        let jar = &self.req.jar;
+        let none = if jar.oversized || jar.truncated {
           Reason::TooLarge
         } else {
           Reason::NoSessionCookie
-        },
-        |a| a.reason,
-      );
-      (Err(reason), decisive)
-    }
-  };
-  if cfg.diagnose {
-    policy();
-  }
-  Ok(Outcome {
-    found,
-    rejected,
-    decisive,
-    protocol,
-  })
-}
-
-/// Which key opened a token.
-#[derive(Debug, Clone, Copy)]
-pub struct UsedKey {
-  pub format: Format,
-  pub enc: Enc,
-  pub secret_index: usize,
-}
-
-/// Decrypts and validates one candidate value issued under cookie `name`, noting what it learns.
-fn open(value: &str, name: &str, cfg: &Config<'_>) -> Result<(Result<Found, Reason>, TokenInfo), Error> {
-  if cfg.secrets.list().is_empty() {
-    return Err(Error::MissingSecret);
-  }
-  let mut info = TokenInfo::default();
-  let result = open_into(value, name, cfg, &mut info);
-  Ok((result, info))
-}
-
-fn open_into(value: &str, name: &str, cfg: &Config<'_>, info: &mut TokenInfo) -> Result<Found, Reason> {
-  if value.len() > cfg.limits.max_token_bytes {
-    return Err(Reason::TooLarge);
-  }
-  let token = jwe::parse(value).inspect_err(|r| {
-    info.format = Some(if *r == Reason::OpaqueSessionToken {
-      "opaque"
-    } else {
-      "unknown"
-    });
-  })?;
-  info.enc = Some(token.enc);
-  info.format = Some(if token.kid.is_some() || token.enc == Enc::A256CbcHs512 {
-    Format::AuthjsV5.name()
-  } else {
-    Format::NextAuthV4.name()
-  });
-  let secrets = cfg.secrets.list();
-  let v5_salt = cfg.salt.unwrap_or(name);
-  let v4_salt = cfg.salt.unwrap_or("");
-  let Some((payload, key)) = decrypt_with(&token, secrets, v5_salt, v4_salt) else {
-    // Would it open under another candidate's name? Then it was issued under that name.
-    // Only a v5 `kid` makes this cheap: compare thumbprints, decrypt only on a match.
-    let elsewhere = cfg.salt.is_none()
-      && token.kid.is_some()
-      && cfg
-        .names
-        .iter()
-        .filter(|other| **other != name)
-        .any(|other| decrypt_with(&token, secrets, other, v4_salt).is_some());
-    return Err(if elsewhere {
-      Reason::WrongCookieName
-    } else {
-      Reason::DecryptionFailed
-    });
-  };
-  info.format = Some(key.format.name());
-  info.secret_index = Some(key.secret_index);
-  if cfg.diagnose {
-    if let Ok(map) = claims::parse(&payload, cfg.limits.max_payload_bytes) {
-      info.claim_names = map.keys().cloned().collect();
-    }
-  }
-  let scan = claims::scan(&payload, cfg.claim, cfg.limits.max_payload_bytes)?;
-  info.issued_at = scan.iat;
-  info.expires_at = scan.exp;
-  claims::check_scanned_times(&scan, cfg.clock)?;
-  // The scan accepted it as JSON, so it is UTF-8.
-  let payload = String::from_utf8(payload).map_err(|_| Reason::MalformedToken)?;
-  Ok(Found {
-    payload,
-    claim: scan.claim,
-  })
-}
-
-/// Tries every secret: v5 keys whose thumbprint matches the `kid` (all of them when there is no
-/// `kid`), then, for a `kid`-less A256GCM token, v4 keys.
-pub fn decrypt_with(
-  token: &jwe::Compact<'_>,
-  secrets: &[String],
-  v5_salt: &str,
-  v4_salt: &str,
-) -> Option<(Vec<u8>, UsedKey)> {
-  for (i, secret) in secrets.iter().enumerate() {
-    let Some(key) = keys::cached(Format::AuthjsV5, token.enc, secret.as_bytes(), v5_salt) else {
-      continue;
+        };
+        (Err(decisive.as_ref().map_or(none, |a| a.reason)), decisive)
+      }
     };
-    if token.kid.as_ref().is_some_and(|kid| *kid != key.kid) {
-      continue;
+    if report {
+      self.protocol();
     }
-    if let Some(plain) = jwe::decrypt(token, &key) {
-      return Some((
-        plain,
-        UsedKey {
-          format: Format::AuthjsV5,
-          enc: token.enc,
-          secret_index: i,
-        },
-      ));
+    Outcome {
+      found,
+      rejected: self.rejected,
+      decisive,
+      protocol: self.protocol,
     }
   }
-  if token.kid.is_none() && token.enc == Enc::A256Gcm {
-    for (i, secret) in secrets.iter().enumerate() {
-      let Some(key) = keys::cached(Format::NextAuthV4, Enc::A256Gcm, secret.as_bytes(), v4_salt) else {
-        continue;
-      };
-      if let Some(plain) = jwe::decrypt(token, &key) {
-        return Some((
-          plain,
-          UsedKey {
-            format: Format::NextAuthV4,
-            enc: Enc::A256Gcm,
-            secret_index: i,
-          },
-        ));
+
+  /// Plain session cookies after the winner were never tried: on HTTPS they are refused all the
+  /// same, and a report says so.
+  fn refuse_plain_cookies_not_tried(&mut self) {
+    for name in &self.opts.cookie_name {
+      let tried = self.rejected.iter().any(|a| a.name == *name);
+      if !is_secure_name(name) && self.req.jar.has_session(name) && !tried {
+        self
+          .rejected
+          .push(Attempt::refused(name, Reason::InsecureCookieOnHttps));
       }
     }
   }
-  None
 }
 
 /// The token in `Authorization: Bearer <url-encoded token>`.
@@ -451,21 +400,6 @@ mod tests {
   use super::*;
 
   #[test]
-  fn default_names_are_already_in_resolution_order() {
-    let names: Vec<String> = DEFAULT_COOKIE_NAMES.iter().map(|s| s.to_string()).collect();
-    assert_eq!(ordered_names(&names), DEFAULT_COOKIE_NAMES);
-  }
-
-  #[test]
-  fn secure_names_come_first() {
-    let names: Vec<String> = ["a", "__Host-b", "c", "__Secure-d"]
-      .iter()
-      .map(|s| s.to_string())
-      .collect();
-    assert_eq!(ordered_names(&names), ["__Host-b", "__Secure-d", "a", "c"]);
-  }
-
-  #[test]
   fn bearer_parsing() {
     assert_eq!(bearer_token("Bearer abc").as_deref(), Some("abc"));
     assert_eq!(bearer_token("bearer  a%2Eb ").as_deref(), Some("a.b"));
@@ -474,38 +408,4 @@ mod tests {
     assert_eq!(bearer_token("Bearer %zz"), None);
     assert_eq!(bearer_token("Bearer %"), None);
   }
-}
-
-/// A request's cookies, owned (as read from a JS value).
-#[derive(Default)]
-pub struct OwnedRequest {
-  /// Cookie headers, in order (Node may deliver several).
-  pub cookie_headers: Vec<String>,
-  /// Cookies already parsed by the framework (values only for possible session cookies).
-  pub cookie_pairs: Vec<(String, String)>,
-}
-
-impl OwnedRequest {
-  /// A borrowed view with the bounds applied.
-  pub fn view<'a>(&'a self, limits: &Limits, extra: Option<ExtraReader<'a>>) -> Request<'a> {
-    let mut jar = Jar::new();
-    for h in &self.cookie_headers {
-      jar.add_header(h, limits);
-    }
-    for (n, v) in &self.cookie_pairs {
-      if !jar.push(n, v, limits) {
-        break;
-      }
-    }
-    Request { jar, extra }
-  }
-}
-
-/// Whether a cookie named `name` can be (a chunk of) one of the candidate session cookies.
-pub fn is_candidate(name: &str, names: &[&str]) -> bool {
-  names.iter().any(|base| {
-    name
-      .strip_prefix(base)
-      .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
-  })
 }

@@ -1,4 +1,9 @@
-//! Where the decryption secrets come from when the caller passes none.
+//! Where the decryption secrets come from, and how long they live.
+
+use std::cell::OnceCell;
+use std::ops::Deref;
+
+use crate::crypto::wipe;
 
 /// The secrets the issuers would use, newest first, from an environment lookup.
 ///
@@ -24,45 +29,63 @@ pub fn from_env_with(get: impl Fn(&str) -> Option<String>) -> Vec<String> {
   out
 }
 
-/// The secrets of one call: given by the caller, or read from the environment only when a token
-/// has to be decrypted.
-pub struct Secrets {
-  given: Vec<String>,
-  env: std::cell::OnceCell<Vec<String>>,
+/// [`from_env_with`] over the process environment.
+pub fn from_env() -> Vec<String> {
+  from_env_with(|name| std::env::var(name).ok())
 }
 
-impl Secrets {
-  /// `given` without empty strings; when that leaves none, the environment is used.
-  pub fn new(given: Option<Vec<String>>) -> Secrets {
-    let given = given
-      .unwrap_or_default()
-      .into_iter()
-      .filter(|s| !s.is_empty())
-      .collect();
-    Secrets {
+/// A list of secrets, newest first, without empty strings; overwritten with zeros when dropped
+/// and never printed. Empty means "read the environment when a token has to be decrypted".
+#[derive(Clone, Default)]
+pub struct SecretList(Vec<String>);
+
+impl SecretList {
+  pub fn new(list: Vec<String>) -> SecretList {
+    SecretList(list.into_iter().filter(|s| !s.is_empty()).collect())
+  }
+}
+
+impl Deref for SecretList {
+  type Target = [String];
+  fn deref(&self) -> &[String] {
+    &self.0
+  }
+}
+
+impl Drop for SecretList {
+  fn drop(&mut self) {
+    for s in &mut self.0 {
+      wipe_string(s);
+    }
+  }
+}
+
+impl std::fmt::Debug for SecretList {
+  fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    write!(f, "SecretList(<{} redacted>)", self.0.len())
+  }
+}
+
+/// The secrets of one resolution: the configured ones, or the environment's, read at most once
+/// and only when a token has to be decrypted.
+pub struct Keyring<'a> {
+  given: &'a SecretList,
+  env: OnceCell<SecretList>,
+}
+
+impl<'a> Keyring<'a> {
+  pub fn new(given: &'a SecretList) -> Keyring<'a> {
+    Keyring {
       given,
-      env: std::cell::OnceCell::new(),
+      env: OnceCell::new(),
     }
   }
 
   pub fn list(&self) -> &[String] {
     if self.given.is_empty() {
-      self.env.get_or_init(from_env)
+      self.env.get_or_init(|| SecretList::new(from_env()))
     } else {
-      &self.given
-    }
-  }
-}
-
-impl Drop for Secrets {
-  fn drop(&mut self) {
-    for s in &mut self.given {
-      wipe_string(s);
-    }
-    if let Some(mut env) = self.env.take() {
-      for s in &mut env {
-        wipe_string(s);
-      }
+      self.given
     }
   }
 }
@@ -70,18 +93,7 @@ impl Drop for Secrets {
 /// Overwrites a string's bytes before it is freed.
 pub fn wipe_string(s: &mut String) {
   // SAFETY: zero bytes are valid UTF-8, so the string stays well-formed until it is dropped.
-  crate::keys::wipe(unsafe { s.as_mut_vec() });
-}
-
-impl std::fmt::Debug for Secrets {
-  fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-    write!(f, "Secrets(<redacted>)")
-  }
-}
-
-/// [`from_env_with`] over the process environment.
-pub fn from_env() -> Vec<String> {
-  from_env_with(|name| std::env::var(name).ok())
+  wipe(unsafe { s.as_mut_vec() });
 }
 
 #[cfg(test)]
@@ -102,5 +114,12 @@ mod tests {
     assert!(from_env_with(|_| None).is_empty());
     let v4 = |name: &str| (name == "NEXTAUTH_SECRET").then(|| "legacy".to_string());
     assert_eq!(from_env_with(v4), ["legacy"]);
+  }
+
+  #[test]
+  fn never_printed() {
+    let list = SecretList::new(vec!["hunter2-secret".into(), String::new()]);
+    assert_eq!(list.len(), 1);
+    assert!(!format!("{list:?}").contains("hunter2"));
   }
 }

@@ -1,6 +1,6 @@
 // Compiled with strict + isolatedModules by types.spec.mjs: the public types as users see them.
-import { getBackendToken, getToken, decode, encode } from '../../index.js'
-import type { CookieSource, ResolveOptions, DecodeParams, EncodeParams } from '../../index.js'
+import { getBackendToken, getToken, inspectToken, decode, encode, createResolver } from '../../index.js'
+import type { CookieSource, ResolveOptions, DecodeParams, EncodeParams, Resolver, TokenReport, ReasonCode } from '../../index.js'
 
 declare const request: Request
 declare const cookieStore: { getAll(): { name: string; value: string }[]; get(name: string): unknown }
@@ -25,6 +25,17 @@ const decoded: Record<string, unknown> | null = decode(decodeParams)
 const encodeParams: EncodeParams = { token: { backendToken: 'x' }, secret: 's', salt: 'n', format: 'next-auth-v4' }
 const encoded: string = encode(encodeParams)
 const source: CookieSource = 'a=b'
+const auth: Resolver = createResolver({ secret: 'x'.repeat(32), claim: 'accessToken', secure: 'auto' })
+const bound: string | null = auth.getBackendToken(request)
+const boundLater: Promise<Record<string, unknown> | null> = auth.getToken()
+const report: TokenReport = inspectToken('a=b')
+const reason: ReasonCode = report.reason
+const format: 'authjs-v5' | 'next-auth-v4' | 'opaque' | 'unknown' | null = report.format
+
+// @ts-expect-error report fields are closed sets of strings
+const notAReason: ReasonCode = 'SOMETHING_ELSE'
+// @ts-expect-error secure is true, false or 'auto'
+createResolver({ secure: 'sometimes' })
 
 // @ts-expect-error a synchronous source does not give a Promise
 const wrong: Promise<string | null> = getBackendToken('a=b')
@@ -39,5 +50,5 @@ getBackendToken('a=b', { secret: 42 })
 
 export {
   fromHeader, fromRequest, fromHeaders, fromStore, fromExpress, fromRecord, fromNothing, fromContext, fromPromise,
-  payload, payloadLater, decoded, encoded, source, wrong, wrong2,
+  payload, payloadLater, decoded, encoded, source, wrong, wrong2, bound, boundLater, reason, format, notAReason,
 }

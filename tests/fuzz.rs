@@ -8,14 +8,13 @@
 
 use proptest::prelude::*;
 
-use crate::claims::{self, Clock};
-use crate::cookies::{Jar, Limits};
-use crate::error::{Error, Reason};
-use crate::jwe;
-use crate::keys::{derive, Enc, Format};
-use crate::policy::SecureMode;
-use crate::resolve::{resolve, Config, Request, DEFAULT_COOKIE_NAMES};
-use crate::secrets::Secrets;
+use nextauth_backend_token::claims::{self, Clock};
+use nextauth_backend_token::cookies::{Jar, Limits, DEFAULT_COOKIE_NAMES};
+use nextauth_backend_token::jwe;
+use nextauth_backend_token::keys::{derive, Enc, Format};
+use nextauth_backend_token::options::{Options, Value};
+use nextauth_backend_token::resolve::{resolve_with_env, Outcome, Request, Want};
+use nextauth_backend_token::{Error, Reason};
 
 fn cases() -> u32 {
   std::env::var("FUZZ_CASES")
@@ -59,24 +58,19 @@ fn header_text() -> impl Strategy<Value = String> {
   .prop_map(|parts| parts.concat())
 }
 
-fn run_resolve(header: &str, limits: Limits) -> Result<crate::resolve::Outcome, Error> {
-  let secrets = Secrets::new(Some(vec![SECRET.to_string()]));
-  let names = DEFAULT_COOKIE_NAMES;
-  let cfg = Config {
-    secrets: &secrets,
-    names: &names,
-    salt: None,
-    claim: Some("backendToken"),
-    clock: Clock::system(),
-    bearer: true,
-    limits,
-    secure: SecureMode::Auto,
-    env: |_| None,
-    diagnose: true,
-  };
+fn run_resolve(header: &str, limits: Limits) -> Result<Outcome, Error> {
+  let number = |n: usize| Value::Number(n as f64);
+  let opts = Options::from_values([
+    ("secret", Value::Str(SECRET.to_string())),
+    ("maxHeaderBytes", number(limits.max_header_bytes)),
+    ("maxCookies", number(limits.max_cookies)),
+    ("maxChunks", number(limits.max_chunks)),
+    ("maxTokenBytes", number(limits.max_token_bytes)),
+    ("maxPayloadBytes", number(limits.max_payload_bytes)),
+  ])?;
   let mut jar = Jar::new();
   jar.add_header(header, &limits);
-  resolve(&Request { jar, extra: None }, &cfg)
+  resolve_with_env(&Request { jar, extra: None }, &opts, Want::Report, |_| None)
 }
 
 proptest! {

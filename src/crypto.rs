@@ -1,0 +1,232 @@
+//! Every cryptographic primitive the package uses, behind one seam, each from a maintained crate:
+//!
+//! | primitive | crate |
+//! |---|---|
+//! | base64url without padding (strict: no padding, no other alphabet, canonical trailing bits) | `base64` (`URL_SAFE_NO_PAD`) |
+//! | HMAC-SHA512 | `hmac` + `sha2` |
+//! | constant-time comparison of tags | OpenSSL (`openssl::memcmp::eq`) |
+//! | HKDF-SHA256 (in `keys`) | `hkdf` + `sha2` |
+//! | SHA-256 / SHA-512 for JWK thumbprints (in `keys`) | `sha2` |
+//! | AES-256-CBC and AES-256-GCM | OpenSSL (`openssl`), ciphers fetched once |
+//! | random bytes (IVs, `jti`) | OpenSSL's CSPRNG (`openssl::rand`) |
+//! | JWE sealing (`encode`) | `josekit` |
+
+use std::cell::RefCell;
+use std::sync::OnceLock;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use openssl::cipher::{Cipher, CipherRef};
+use openssl::cipher_ctx::CipherCtx;
+use sha2::Sha512;
+
+/// base64url, no padding.
+pub fn b64_encode(bytes: &[u8]) -> String {
+  URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Strict base64url: rejects padding, characters outside the alphabet and non-zero trailing bits.
+pub fn b64_decode(text: &str) -> Option<Vec<u8>> {
+  URL_SAFE_NO_PAD.decode(text).ok()
+}
+
+/// Decodes into `buf` when the text encodes exactly `buf.len()` bytes.
+pub fn b64_decode_exact(text: &str, buf: &mut [u8]) -> Option<()> {
+  if text.len() != (buf.len() * 4).div_ceil(3) {
+    return None;
+  }
+  let bytes = b64_decode(text)?;
+  (bytes.len() == buf.len()).then(|| buf.copy_from_slice(&bytes))
+}
+
+/// Whether every byte is in the base64url alphabet.
+pub fn is_b64_alphabet(text: &str) -> bool {
+  text
+    .bytes()
+    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Random bytes from OpenSSL's CSPRNG.
+pub fn random_bytes(n: usize) -> Option<Vec<u8>> {
+  let mut out = vec![0u8; n];
+  openssl::rand::rand_bytes(&mut out).ok()?;
+  Some(out)
+}
+
+/// Overwrites a buffer with zeros in a way the optimiser may not remove.
+pub fn wipe(buf: &mut [u8]) {
+  for b in buf.iter_mut() {
+    // SAFETY: `b` is a valid, aligned, exclusive reference to one byte of the buffer.
+    unsafe { std::ptr::write_volatile(b, 0) };
+  }
+  std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Overwrites a value's bytes with zeros. Only for plain-data types (integers and arrays of
+/// them, no pointers, no `Drop`) for which all-zero bytes are a valid value.
+fn wipe_plain<T>(value: &mut T) {
+  let len = std::mem::size_of::<T>();
+  // SAFETY: `value` is an exclusive reference, so the `len` bytes behind it are valid for writes
+  // and nothing else observes them; callers only pass plain-data types (see `MacKey::drop`), for
+  // which all-zero bytes are a valid value that is then dropped without reading it.
+  let bytes = unsafe { std::slice::from_raw_parts_mut((value as *mut T).cast::<u8>(), len) };
+  wipe(bytes);
+}
+
+/// An HMAC-SHA512 key with its inner and outer pads already absorbed: a tag costs only the
+/// message's blocks. The keyed state is wiped when dropped, and so is each per-call copy.
+pub struct MacKey(Hmac<Sha512>);
+
+impl MacKey {
+  pub fn new(key: &[u8]) -> MacKey {
+    // HMAC accepts keys of any length (longer ones are hashed first, RFC 2104).
+    MacKey(<Hmac<Sha512> as Mac>::new_from_slice(key).expect("HMAC takes keys of any length"))
+  }
+
+  fn keyed(&self, parts: &[&[u8]]) -> Hmac<Sha512> {
+    let mut mac = self.0.clone();
+    for p in parts {
+      mac.update(p);
+    }
+    mac
+  }
+
+  /// The full 64-byte tag of the concatenation of `parts`.
+  pub fn tag(&self, parts: &[&[u8]]) -> [u8; 64] {
+    let mut mac = self.keyed(parts);
+    let tag = mac.finalize_reset().into_bytes().into();
+    wipe_plain(&mut mac);
+    tag
+  }
+
+  /// Whether `tag` equals the leftmost `tag.len()` bytes of the tag of `parts`, compared in
+  /// constant time (OpenSSL's `CRYPTO_memcmp`). An empty or over-long tag never matches.
+  pub fn verify_truncated(&self, parts: &[&[u8]], tag: &[u8]) -> bool {
+    let mut full = self.tag(parts);
+    let ok = (1..=full.len()).contains(&tag.len()) && openssl::memcmp::eq(&full[..tag.len()], tag);
+    wipe(&mut full);
+    ok
+  }
+}
+
+impl Drop for MacKey {
+  fn drop(&mut self) {
+    // `Hmac<Sha512>` is plain data (hash states, a block buffer and its position) with no `Drop`.
+    wipe_plain(&mut self.0);
+  }
+}
+
+/// The two content encryption algorithms the issuers use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Aes {
+  Cbc,
+  Gcm,
+}
+
+/// AES-256-CBC and AES-256-GCM fetched from the provider once: OpenSSL 3 otherwise looks the
+/// algorithm up by name on every initialisation, which costs more than decrypting a session.
+fn cipher(aes: Aes) -> &'static CipherRef {
+  static CBC: OnceLock<Option<Cipher>> = OnceLock::new();
+  static GCM: OnceLock<Option<Cipher>> = OnceLock::new();
+  match aes {
+    Aes::Cbc => CBC
+      .get_or_init(|| Cipher::fetch(None, "AES-256-CBC", None).ok())
+      .as_deref()
+      .unwrap_or(Cipher::aes_256_cbc()),
+    Aes::Gcm => GCM
+      .get_or_init(|| Cipher::fetch(None, "AES-256-GCM", None).ok())
+      .as_deref()
+      .unwrap_or(Cipher::aes_256_gcm()),
+  }
+}
+
+thread_local! {
+  /// This thread's reusable cipher context (OpenSSL cleanses its key schedule when it is
+  /// re-initialised or freed).
+  static CTX: RefCell<Option<CipherCtx>> = const { RefCell::new(None) };
+}
+
+/// Decrypts with AES-256 (`key` is 32 bytes). For GCM, `aad` and `tag` are checked; for CBC the
+/// PKCS#7 padding is (the caller authenticates first). `None` on any failure.
+pub fn aes_decrypt(
+  aes: Aes,
+  key: &[u8],
+  iv: &[u8],
+  aad: &[u8],
+  ciphertext: &[u8],
+  tag: &[u8],
+) -> Option<Vec<u8>> {
+  CTX.with(|cell| {
+    let mut slot = cell.try_borrow_mut().ok()?;
+    if slot.is_none() {
+      *slot = CipherCtx::new().ok();
+    }
+    let ctx = slot.as_mut()?;
+    ctx.decrypt_init(Some(cipher(aes)), Some(key), Some(iv)).ok()?;
+    if aes == Aes::Gcm {
+      ctx.cipher_update(aad, None).ok()?;
+    }
+    // The `_vec` forms write into spare capacity: no zero-filling of a buffer about to be written.
+    let mut out = Vec::with_capacity(ciphertext.len() + 16);
+    ctx.cipher_update_vec(ciphertext, &mut out).ok()?;
+    if aes == Aes::Gcm {
+      ctx.set_tag(tag).ok()?;
+    }
+    ctx.cipher_final_vec(&mut out).ok()?;
+    Some(out)
+  })
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn base64url_is_strict() {
+    assert_eq!(b64_encode(b"\xfb\xff"), "-_8");
+    assert_eq!(b64_decode("-_8").unwrap(), b"\xfb\xff");
+    for bad in [
+      "-_8=",
+      "+/8",
+      "a",
+      "-_9",
+      "QR",
+      "ab\u{e9}c",
+      "QQ==",
+      " QQ",
+      "QQ\n",
+    ] {
+      assert!(b64_decode(bad).is_none(), "{bad:?}");
+    }
+    assert_eq!(b64_decode("QQ").unwrap(), b"A");
+    assert_eq!(b64_decode("").unwrap(), b"");
+    let mut buf = [0u8; 2];
+    assert!(b64_decode_exact("-_8", &mut buf).is_some());
+    assert!(b64_decode_exact("-_8A", &mut buf).is_none());
+    assert!(is_b64_alphabet("aZ09-_") && !is_b64_alphabet("a.b") && !is_b64_alphabet("a+b"));
+  }
+
+  #[test]
+  fn hmac_sha512_matches_rfc4231() {
+    // Test case 2: key "Jefe", data "what do ya want for nothing?".
+    let tag = MacKey::new(b"Jefe").tag(&[b"what do ya ", b"want for nothing?"]);
+    let hex: String = tag.iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(
+      hex,
+      "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea2505549758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737"
+    );
+    // Test case 6: a 131-byte key (longer than the block) is hashed first, not truncated.
+    let key = [0xaau8; 131];
+    let tag = MacKey::new(&key).tag(&[b"Test Using Larger Than Block-Size Key - Hash Key First"]);
+    let hex: String = tag.iter().map(|b| format!("{b:02x}")).collect();
+    assert!(hex.starts_with("80b24263c7c1a3ebb71493c1dd7be8b49b46d1f41b4aeec1121b013783f8f352"));
+    let mac = MacKey::new(b"Jefe");
+    let full = mac.tag(&[b"msg"]);
+    assert!(mac.verify_truncated(&[b"m", b"sg"], &full[..32]));
+    let mut wrong = full;
+    wrong[31] ^= 1;
+    assert!(!mac.verify_truncated(&[b"msg"], &wrong[..32]));
+    assert!(!mac.verify_truncated(&[b"msg"], &[]));
+  }
+}
