@@ -92,7 +92,10 @@ impl std::fmt::Debug for Scan {
       .field("iat", &self.iat)
       .field("exp", &self.exp)
       .field("nbf", &self.nbf)
-      .field("claim", &self.claim.as_ref().map(|c| c.as_ref().map(|_| "<redacted>")))
+      .field(
+        "claim",
+        &self.claim.as_ref().map(|c| c.as_ref().map(|_| "<redacted>")),
+      )
       .finish()
   }
 }
@@ -358,7 +361,10 @@ mod tests {
     }
     let s = scan(br#"{"backendToken":"a\"b\u00e9"}"#, Some("backendToken"), 100).unwrap();
     assert_eq!(s.claim, Some(Ok("a\"b\u{e9}".to_string())));
-    assert!(!format!("{s:?}").contains("a\\\"b"), "Debug never prints the claim");
+    assert!(
+      !format!("{s:?}").contains("a\\\"b"),
+      "Debug never prints the claim"
+    );
     assert_eq!(scan(b"{}", None, 1).unwrap_err(), Reason::TooLarge);
   }
 
