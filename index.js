@@ -114,15 +114,16 @@ function compile(options, settle) {
   const compiled = binding.compile(options, settle)
   const info = binding.compiledInfo(compiled)
   const debug = { env: DEBUG_FROM_ENV, off: false, log: true, hook: info.debug === 'hook' && options.debug }[info.debug]
-  return { compiled, names: info.names, marks: info.marks, maxCookies: info.maxCookies, debug }
+  // One mark (the usual case) is checked without a loop.
+  const mark = info.marks.length === 1 ? info.marks[0] : undefined
+  return { compiled, names: info.names, marks: info.marks, mark, maxCookies: info.maxCookies, debug }
 }
 
 const DEFAULTS = compile(undefined, false)
 const MAX_CACHED = 8
 const cache = []
 
-function sameValue(a, b) {
-  if (a === b) return true
+function sameArray(a, b) {
   if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
   return true
@@ -132,7 +133,8 @@ function matches(cached, options) {
   const snapshot = cached.snapshot
   let count = 0
   for (const key in options) {
-    if (!sameValue(options[key], snapshot[key])) return false
+    const value = options[key]
+    if (value !== snapshot[key] && !sameArray(value, snapshot[key])) return false
     count++
   }
   return count === cached.count
@@ -141,7 +143,8 @@ function matches(cached, options) {
 function entryFor(options) {
   if (options === undefined || options === null) return DEFAULTS
   if (typeof options !== 'object') return compile(options, false) // throws ERR_INVALID_OPTION
-  for (let i = 0; i < cache.length; i++) if (matches(cache[i], options)) return cache[i].entry
+  if (cache.length !== 0 && matches(cache[0], options)) return cache[0].entry
+  for (let i = 1; i < cache.length; i++) if (matches(cache[i], options)) return cache[i].entry
   const entry = compile(options, false)
   // Only plain objects whose every own property is enumerable are compared by snapshot: for
   // anything else (class instances, proxies, hidden properties) the native reading may see what
@@ -169,6 +172,7 @@ function entryFor(options) {
 // session: the answer is null without crossing into native code, so the 401 path costs indexOf.
 function quickMiss(entry, source) {
   if (typeof source !== 'string' || entry.debug) return false
+  if (entry.mark !== undefined) return source.indexOf(entry.mark) === -1
   const marks = entry.marks
   for (let i = 0; i < marks.length; i++) if (source.indexOf(marks[i]) !== -1) return false
   return true
