@@ -841,4 +841,5 @@ module.exports.Protocol = nativeBinding.Protocol
 module.exports.ProtocolFrom = nativeBinding.ProtocolFrom
 module.exports.ReasonCode = nativeBinding.ReasonCode
 module.exports.Reason = nativeBinding.Reason
+module.exports.Strategy = nativeBinding.Strategy
 module.exports.TokenFormat = nativeBinding.TokenFormat

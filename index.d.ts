@@ -41,6 +41,11 @@ export declare function getBackendToken(
   source: PromiseLike<CookieSource>,
   options?: ResolveOptions,
 ): Promise<string | null>
+/** With an adapter the answer is a Promise: a database session is looked up. */
+export declare function getBackendToken(
+  source: CookieSource | PromiseLike<CookieSource>,
+  options: WithAdapter,
+): Promise<string | null>
 /** Any other source resolves synchronously. */
 export declare function getBackendToken(source: CookieSource, options?: ResolveOptions): string | null
 
@@ -65,6 +70,8 @@ export declare function getToken(source: CookieSource, options?: ResolveOptions)
  */
 export declare function inspectToken(): Promise<TokenReport>
 export declare function inspectToken(source: PromiseLike<CookieSource>, options?: ResolveOptions): Promise<TokenReport>
+/** With an adapter the report is a Promise: a database session is looked up. */
+export declare function inspectToken(source: CookieSource | PromiseLike<CookieSource>, options: WithAdapter): Promise<TokenReport>
 export declare function inspectToken(source: CookieSource, options?: ResolveOptions): TokenReport
 
 /**
@@ -110,8 +117,68 @@ export interface EncodeParams {
 /** One log line for a report, as `debug: true` prints it. Never contains a value. */
 export declare function formatReport(report: TokenReport): string
 
-/** `getBackendToken`, `getToken` and `inspectToken` with options validated once. */
+/**
+ * What this package uses of an Auth.js adapter (v5 `@auth/*-adapter`, v4 `@next-auth/*-adapter`):
+ * pass the adapter object the app gives NextAuth/Auth.js. Only `getSessionAndUser` is called.
+ */
+export interface SessionAdapter {
+  getSessionAndUser(sessionToken: string): PromiseLike<{ session: AdapterSessionRow; user: Record<string, unknown> } | null> | { session: AdapterSessionRow; user: Record<string, unknown> } | null
+}
+
+/** A database session row as an adapter returns it. */
+export interface AdapterSessionRow {
+  sessionToken: string
+  userId: string
+  expires: Date | string
+  [column: string]: unknown
+}
+
+/** Options with an adapter: answers become Promises. */
+export type WithAdapter = ResolveOptions & { adapter: SessionAdapter }
+
+/** The user of a session. */
+export interface SessionUser {
+  id?: string
+  name?: string | null
+  email?: string | null
+  image?: string | null
+  [field: string]: unknown
+}
+
+/** A session of either strategy, shaped like Auth.js's own session. */
+export type Session =
+  | {
+      strategy: 'jwt'
+      /** `id` (from `sub`), `name`, `email`, `image` (from `picture`), as Auth.js puts them. */
+      user: SessionUser
+      /** When the token expires (`exp`), ISO 8601. */
+      expires: string | null
+      /** The decoded token. */
+      token: Record<string, unknown>
+    }
+  | {
+      strategy: 'database'
+      /** The user row the adapter returned. */
+      user: SessionUser
+      /** The session row's `expires`, ISO 8601. */
+      expires: string
+      /** The session row the adapter returned, `userId` included. */
+      session: AdapterSessionRow
+    }
+
+/**
+ * The session the request carries, of either strategy, or `null` (a reason is available from
+ * `inspectToken`). JWT sessions are decrypted and validated; database sessions (the cookie holds
+ * an id) are looked up with `options.adapter`, read-only. If the adapter fails or times out it
+ * rejects with `ERR_ADAPTER_FAILED` (answer 503), never `null`. With no argument, reads
+ * `next/headers`.
+ */
+export declare function getSession(): Promise<Session | null>
+export declare function getSession(source: CookieSource | PromiseLike<CookieSource>, options?: ResolveOptions): Promise<Session | null>
+
+/** `getBackendToken`, `getToken`, `inspectToken` and `getSession` with options validated once. */
 export interface Resolver {
+  getSession(source?: CookieSource | PromiseLike<CookieSource>): Promise<Session | null>
   getBackendToken(): Promise<string | null>
   getBackendToken(source: PromiseLike<CookieSource>): Promise<string | null>
   getBackendToken(source: CookieSource): string | null
@@ -130,7 +197,14 @@ export interface Resolver {
  * shorter than 32 characters `ERR_INVALID_OPTION`. Later changes to `options` or the environment
  * do not affect it.
  */
+export declare function createResolver(options: WithAdapter): DatabaseResolver
 export declare function createResolver(options?: ResolveOptions): Resolver
+
+/** A resolver with an adapter: the backend token and the report are Promises (`getToken` reads JWT sessions only). */
+export interface DatabaseResolver extends Omit<Resolver, 'getBackendToken' | 'inspectToken'> {
+  getBackendToken(source?: CookieSource | PromiseLike<CookieSource>): Promise<string | null>
+  inspectToken(source?: CookieSource | PromiseLike<CookieSource>): Promise<TokenReport>
+}
 
 // <options> generated from src/options.rs by `npm run generate`: do not edit
 /** Options of `getBackendToken`, `getToken`, `inspectToken` and `createResolver`. */
@@ -163,6 +237,12 @@ export interface ResolveOptions {
   maxTokenBytes?: number
   /** Largest decrypted payload, in bytes. Default: 98304. */
   maxPayloadBytes?: number
+  /** The app's Auth.js adapter (v5 `@auth/*-adapter` or v4 `@next-auth/*-adapter`): database sessions are looked up with its `getSessionAndUser`, read-only. Default: none. */
+  adapter?: SessionAdapter
+  /** Milliseconds an adapter lookup may take before it fails with `ERR_ADAPTER_FAILED`. Default: 5000. */
+  adapterTimeout?: number
+  /** Seconds a successful database lookup is kept in memory (never past the session's `expires`); sign-out then takes up to this long to be seen. Default: 0 (off). */
+  sessionCacheTtl?: number
 }
 // </options>
 
@@ -187,7 +267,7 @@ export type Protocol = 'https' | 'http' | 'unknown'
 export type ProtocolFrom = 'option' | 'request-url' | 'x-forwarded-proto' | 'forwarded' | 'AUTH_URL' | 'NEXTAUTH_URL' | 'secure-cookie-present'
 
 /** r" Why a request yielded no valid token (or `Ok` when it did), as a stable code. */
-export type ReasonCode = 'OK' | 'NO_SESSION_COOKIE' | 'INSECURE_COOKIE_ON_HTTPS' | 'CHUNK_MISSING' | 'TOO_LARGE' | 'MALFORMED_TOKEN' | 'UNSUPPORTED_ALGORITHM' | 'DECRYPTION_FAILED' | 'WRONG_COOKIE_NAME' | 'EXPIRED' | 'NOT_YET_VALID' | 'OPAQUE_SESSION_TOKEN' | 'CLAIM_MISSING' | 'CLAIM_NOT_STRING'
+export type ReasonCode = 'OK' | 'NO_SESSION_COOKIE' | 'INSECURE_COOKIE_ON_HTTPS' | 'CHUNK_MISSING' | 'TOO_LARGE' | 'MALFORMED_TOKEN' | 'UNSUPPORTED_ALGORITHM' | 'DECRYPTION_FAILED' | 'WRONG_COOKIE_NAME' | 'EXPIRED' | 'NOT_YET_VALID' | 'OPAQUE_SESSION_TOKEN' | 'CLAIM_MISSING' | 'CLAIM_NOT_STRING' | 'SESSION_NOT_FOUND' | 'SESSION_EXPIRED'
 
 /** A session cookie that was present but not used, and why. */
 export interface RejectedCookie {
@@ -195,6 +275,9 @@ export interface RejectedCookie {
   name: string
   reason: ReasonCode
 }
+
+/** r" The session strategy the cookie belongs to. */
+export type Strategy = 'jwt' | 'database'
 
 /** r" What a report says about a token's format. */
 export type TokenFormat = 'authjs-v5' | 'next-auth-v4' | 'opaque' | 'unknown'
@@ -209,6 +292,11 @@ export interface TokenReport {
   hint: string
   /** The session cookie used (or the one whose failure is the reason), without `.N`. */
   cookieName: string | null
+  /**
+   * `"jwt"` when the cookie held a token, `"database"` when it held a session id (looked up with
+   * the adapter); `null` when neither was found.
+   */
+  strategy: Strategy | null
   from: Origin | null
   format: TokenFormat | null
   enc: Enc | null

@@ -6,6 +6,7 @@
 // interpreted natively (src/options.rs), never here.
 
 const binding = loadBinding()
+const { sessionApi } = require('./integrations/session.js')
 
 /** The platform package this machine needs, e.g. `nextauth-backend-token-linux-x64-gnu`. */
 function platformPackage() {
@@ -114,9 +115,21 @@ function compile(options, settle) {
   const compiled = binding.compile(options, settle)
   const info = binding.compiledInfo(compiled)
   const debug = { env: DEBUG_FROM_ENV, off: false, log: true, hook: info.debug === 'hook' && options.debug }[info.debug]
-  // One mark (the usual case) is checked without a loop.
-  const mark = info.marks.length === 1 ? info.marks[0] : undefined
-  return { compiled, names: info.names, marks: info.marks, mark, maxCookies: info.maxCookies, debug }
+  return {
+    compiled,
+    names: info.names,
+    marks: info.marks,
+    // One mark (the usual case) is checked without a loop.
+    mark: info.marks.length === 1 ? info.marks[0] : undefined,
+    maxCookies: info.maxCookies,
+    debug,
+    claim: info.claim,
+    // The adapter the native reader accepted (an object with getSessionAndUser), kept as given.
+    adapter: info.adapter ? options.adapter : null,
+    adapterTimeout: info.adapterTimeout,
+    sessionCacheTtl: info.sessionCacheTtl,
+    now: info.now,
+  }
 }
 
 const DEFAULTS = compile(undefined, false)
@@ -207,8 +220,12 @@ function explain(entry, source) {
 // setting its properties one by one from native code.
 const parsePayload = (json) => (json === null ? null : JSON.parse(json))
 
+const sessions = sessionApi({ binding, explain: { log: (r) => console.error(formatReport(r)) } })
+
 const resolvers = {
+  // With an adapter, answers are Promises: a database session is looked up.
   backendToken(entry, source) {
+    if (entry.adapter !== null) return quickMiss(entry, source) ? Promise.resolve(null) : sessions.backendToken(entry, source)
     if (quickMiss(entry, source)) return null
     const out = binding.backendToken(entry.compiled, narrow(entry, source))
     if (out === null && entry.debug) explain(entry, source)
@@ -222,16 +239,28 @@ const resolvers = {
   },
   // A report lists every cookie present, so the source is read whole.
   report(entry, source) {
-    return binding.report(entry.compiled, source)
+    return entry.adapter !== null ? sessions.report(entry, source) : binding.report(entry.compiled, source)
+  },
+  session(entry, source) {
+    return quickMiss(entry, source) ? Promise.resolve(null) : sessions.getSession(entry, source)
   },
 }
 
 /** A public function: `(source, options)`, or a bound resolver's `(source)`. */
-function publicFunction(resolve, fixed) {
-  return function (source, options) {
+function publicFunction(resolve, fixed, alwaysAsync) {
+  const fn = function (source, options) {
     if (arguments.length === 0) return fromNextHeaders().then((s) => resolve(fixed ?? DEFAULTS, s))
     if (isThenable(source)) return Promise.resolve(source).then((s) => resolve(fixed ?? entryFor(options), s))
     return resolve(fixed ?? entryFor(options), source)
+  }
+  if (!alwaysAsync) return fn
+  // A configuration mistake, thrown synchronously by the others, is a rejection here.
+  return function (source, options) {
+    try {
+      return Promise.resolve(fn.apply(this, arguments))
+    } catch (err) {
+      return Promise.reject(err)
+    }
   }
 }
 
@@ -245,12 +274,14 @@ function createResolver(options) {
     getBackendToken: publicFunction(resolvers.backendToken, entry),
     getToken: publicFunction(resolvers.token, entry),
     inspectToken: publicFunction(resolvers.report, entry),
+    getSession: publicFunction(resolvers.session, entry, true),
   })
 }
 
 exports.getBackendToken = publicFunction(resolvers.backendToken)
 exports.getToken = publicFunction(resolvers.token)
 exports.inspectToken = publicFunction(resolvers.report)
+exports.getSession = publicFunction(resolvers.session, undefined, true)
 exports.createResolver = createResolver
 exports.formatReport = formatReport
 exports.decode = (params) => parsePayload(binding.decodeJson(params))

@@ -66,6 +66,8 @@ string_enum! {
     OpaqueSessionToken = "OPAQUE_SESSION_TOKEN",
     ClaimMissing = "CLAIM_MISSING",
     ClaimNotString = "CLAIM_NOT_STRING",
+    SessionNotFound = "SESSION_NOT_FOUND",
+    SessionExpired = "SESSION_EXPIRED",
   }
 }
 
@@ -125,7 +127,7 @@ impl Reason {
       }
       Reason::OpaqueSessionToken => {
         "The session cookie holds a database session id, not a JWT: the app uses the database session \
-         strategy; switch to `session: { strategy: 'jwt' }` or look the session up in the database."
+         strategy; pass the app's Auth.js adapter as `adapter` and call getSession() to look it up."
       }
       Reason::ClaimMissing => {
         "The session is valid but has no backend token claim: store it in the `jwt` callback \
@@ -134,6 +136,14 @@ impl Reason {
       Reason::ClaimNotString => {
         "The backend token claim is not a string: store the token string itself in the `jwt` \
          callback, or read the whole payload with getToken()."
+      }
+      Reason::SessionNotFound => {
+        "The session id in the cookie is not in the database: the user signed out (the row was deleted), \
+         the session was replaced, or the backend reads a different database than the app."
+      }
+      Reason::SessionExpired => {
+        "The database session has expired (`expires` is past): the user must sign in again, or the server \
+         clock is wrong."
       }
     }
   }

@@ -24,6 +24,8 @@ pub enum Value {
   /// An array whose elements are all strings.
   Strings(Vec<String>),
   Function,
+  /// An object with a `getSessionAndUser` method: an Auth.js adapter.
+  Adapter,
   /// Any other object (including arrays with non-strings).
   Object,
   /// A symbol or a bigint.
@@ -40,6 +42,7 @@ impl std::fmt::Debug for Value {
       Value::Str(_) => "Str",
       Value::Strings(_) => "Strings",
       Value::Function => "Function",
+      Value::Adapter => "Adapter",
       Value::Object => "Object",
       Value::Other => "Other",
     })
@@ -163,6 +166,18 @@ options! {
     js "maxPayloadBytes", ts "number",
     default "`98304`",
     doc "Largest decrypted payload, in bytes.";
+  adapter: bool = false, adapter;
+    js "adapter", ts "SessionAdapter",
+    default "none",
+    doc "The app's Auth.js adapter (v5 `@auth/*-adapter` or v4 `@next-auth/*-adapter`): database sessions are looked up with its `getSessionAndUser`, read-only.";
+  adapter_timeout: f64 = 5000.0, milliseconds;
+    js "adapterTimeout", ts "number",
+    default "`5000`",
+    doc "Milliseconds an adapter lookup may take before it fails with `ERR_ADAPTER_FAILED`.";
+  session_cache_ttl: f64 = 0.0, seconds;
+    js "sessionCacheTtl", ts "number",
+    default "`0` (off)",
+    doc "Seconds a successful database lookup is kept in memory (never past the session's `expires`); sign-out then takes up to this long to be seen.";
 }
 
 /// The shortest secret `createResolver` accepts (Auth.js asks for at least 32 characters).
@@ -192,7 +207,7 @@ impl Options {
     if self.secret.is_empty() {
       self.secret = SecretList::new(secrets::from_env());
     }
-    if self.secret.is_empty() {
+    if self.secret.is_empty() && !self.adapter {
       return Err(Error::MissingSecret);
     }
     if self.secret.iter().any(|s| s.chars().count() < MIN_SECRET_CHARS) {
@@ -345,6 +360,24 @@ fn debug_mode(name: &'static str, v: Value) -> Result<Debug, Error> {
     Value::Function => Ok(Debug::Hook),
     _ => Err(invalid(name, "expected a boolean or a function")),
   }
+}
+
+fn adapter(name: &'static str, v: Value) -> Result<bool, Error> {
+  match v {
+    Value::Adapter => Ok(true),
+    _ => Err(invalid(
+      name,
+      "expected an Auth.js adapter (an object with getSessionAndUser)",
+    )),
+  }
+}
+
+fn milliseconds(name: &'static str, v: Value) -> Result<f64, Error> {
+  let n = finite(name, v)?;
+  if !(1.0..=2f64.powi(31)).contains(&n) {
+    return Err(invalid(name, "expected a number of milliseconds from 1 to 2^31"));
+  }
+  Ok(n)
 }
 
 fn limit(name: &'static str, v: Value) -> Result<usize, Error> {

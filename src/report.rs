@@ -6,7 +6,7 @@ use crate::error::Reason;
 use crate::keys::Enc;
 use crate::options::Options;
 use crate::policy::{Protocol, ProtocolFrom};
-use crate::resolve::{Origin, Outcome};
+use crate::resolve::{Origin, Outcome, Strategy};
 use crate::token::TokenFormat;
 
 /// A session cookie that was present but not used, and why.
@@ -33,6 +33,9 @@ pub struct TokenReport {
   pub hint: String,
   /// The session cookie used (or the one whose failure is the reason), without `.N`.
   pub cookie_name: Option<String>,
+  /// `"jwt"` when the cookie held a token, `"database"` when it held a session id (looked up with
+  /// the adapter); `null` when neither was found.
+  pub strategy: Option<Strategy>,
   pub from: Option<Origin>,
   pub format: Option<TokenFormat>,
   pub enc: Option<Enc>,
@@ -69,6 +72,12 @@ impl TokenReport {
       cookie_name: decisive
         .filter(|a| a.origin == Origin::Cookie || a.reason == Reason::Ok)
         .map(|a| a.name.clone()),
+      strategy: outcome
+        .found
+        .as_ref()
+        .ok()
+        .map(|s| s.strategy())
+        .or_else(|| (info.and_then(|i| i.format) == Some(TokenFormat::Opaque)).then_some(Strategy::Database)),
       from: decisive.map(|a| a.origin),
       format: info.and_then(|i| i.format),
       enc: info.and_then(|i| i.enc),

@@ -20,6 +20,53 @@ pub enum Want {
   Payload,
   /// A report (`inspectToken`): everything is collected.
   Report,
+  /// A session (`getSession`): the claim and payload of a JWT session, or, with an adapter, the id
+  /// of a database session to look up.
+  Session,
+}
+
+string_enum! {
+  /// The session strategy the cookie belongs to.
+  pub enum Strategy {
+    /// The cookie holds the session itself, an encrypted JWT.
+    Jwt = "jwt",
+    /// The cookie holds the id of a session kept in the app's database.
+    Database = "database",
+  }
+}
+
+/// What a resolution found: a validated token, or the id of a database session to look up.
+#[derive(Debug)]
+pub enum Session {
+  Token(Found),
+  /// An opaque session id from a whole (unchunked) cookie; only with an adapter.
+  Id(SessionId),
+}
+
+/// A database session id. Never printed.
+pub struct SessionId(pub String);
+
+impl std::fmt::Debug for SessionId {
+  fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    f.write_str("SessionId(<redacted>)")
+  }
+}
+
+impl Session {
+  pub fn strategy(&self) -> Strategy {
+    match self {
+      Session::Token(_) => Strategy::Jwt,
+      Session::Id(_) => Strategy::Database,
+    }
+  }
+
+  /// The token, if this is a JWT session.
+  pub fn token(self) -> Option<Found> {
+    match self {
+      Session::Token(found) => Some(found),
+      Session::Id(_) => None,
+    }
+  }
 }
 
 /// A request header (or the request URL) read only when resolution needs it: for a `Request` or
@@ -85,7 +132,7 @@ impl Attempt {
 /// The result of resolving a request, with why the rest was refused.
 #[derive(Debug)]
 pub struct Outcome {
-  pub found: Result<Found, Reason>,
+  pub found: Result<Session, Reason>,
   /// Every candidate present but not used, and why.
   pub rejected: Vec<Attempt>,
   /// The attempt that produced the token, or the one whose failure is the reason.
@@ -99,9 +146,9 @@ impl Outcome {
   pub fn reason(&self) -> Reason {
     match &self.found {
       Err(r) => *r,
-      Ok(Found {
+      Ok(Session::Token(Found {
         claim: Some(Err(r)), ..
-      }) => *r,
+      })) => *r,
       Ok(_) => Reason::Ok,
     }
   }
@@ -187,10 +234,18 @@ impl Resolution<'_> {
     }
   }
 
+  /// Whether an opaque cookie value is a database session id to look up (only with an adapter,
+  /// and only where the caller can look it up or report on it).
+  fn takes_session_ids(&self) -> bool {
+    self.opts.adapter && matches!(self.want, Want::Session | Want::Report)
+  }
+
   /// Opens one value found under (or, for a bearer token, tried with) the cookie name `name`.
   fn open(&self, value: &str, name: &str) -> Result<(Result<Found, Reason>, TokenInfo), Error> {
     let secrets = self.keys.list();
-    if secrets.is_empty() {
+    // With an adapter and no secret (a database-only app), a value that is not a JWE at all (a
+    // session id, or garbage) is judged without one; a JWE needs the secret.
+    if secrets.is_empty() && !(self.takes_session_ids() && crate::jwe::parse(value).is_err()) {
       return Err(Error::MissingSecret);
     }
     let salts = Salts {
@@ -215,7 +270,7 @@ impl Resolution<'_> {
 
   /// Step 1: the session cookies, candidate names in order. The first that yields a valid token
   /// wins; on a request known to be HTTPS a plain name is refused (it can only have been planted).
-  fn try_cookies(&mut self) -> Result<Option<(Found, Attempt)>, Error> {
+  fn try_cookies(&mut self) -> Result<Option<(Session, Attempt)>, Error> {
     let opts = self.opts;
     for name in &opts.cookie_name {
       if !self.req.jar.has_session(name) {
@@ -236,7 +291,7 @@ impl Resolution<'_> {
   }
 
   /// One cookie name: its whole value first, then its chunks joined. The first failure is kept.
-  fn try_cookie(&self, name: &str) -> Result<Result<(Found, Attempt), Attempt>, Error> {
+  fn try_cookie(&self, name: &str) -> Result<Result<(Session, Attempt), Attempt>, Error> {
     let lookup = self.req.jar.lookup(name, &self.opts.limits());
     let values = lookup
       .single
@@ -255,8 +310,19 @@ impl Resolution<'_> {
             chunks,
             info,
           };
+          // The whole cookie is borrowed from the jar; joined chunks are owned.
+          let whole = matches!(value, Cow::Borrowed(_));
           match result {
-            Ok(found) => return Ok(Ok((found, attempt(Reason::Ok)))),
+            Ok(found) => return Ok(Ok((Session::Token(found), attempt(Reason::Ok)))),
+            // With an adapter, a whole cookie holding an opaque id is a database session.
+            Err(Reason::OpaqueSessionToken) if whole && self.takes_session_ids() => {
+              let id = SessionId(value.into_owned());
+              return Ok(Ok((Session::Id(id), attempt(Reason::Ok))));
+            }
+            // A database session id is never chunked: chunks of one are not a session.
+            Err(Reason::OpaqueSessionToken) if !whole && self.takes_session_ids() => {
+              attempt(Reason::MalformedToken)
+            }
             Err(reason) => attempt(reason),
           }
         }
@@ -271,7 +337,7 @@ impl Resolution<'_> {
 
   /// Step 2: with no session cookie at all, `Authorization: Bearer <url-encoded token>`, its salt
   /// tried as each candidate name in turn (a failure that does not depend on the salt ends it).
-  fn try_bearer(&mut self) -> Result<Option<(Found, Attempt)>, Error> {
+  fn try_bearer(&mut self) -> Result<Option<(Session, Attempt)>, Error> {
     let names = &self.opts.cookie_name;
     if !self.opts.bearer || names.iter().any(|n| self.req.jar.has_session(n)) {
       return Ok(None);
@@ -295,7 +361,7 @@ impl Resolution<'_> {
         info,
       };
       match result {
-        Ok(found) => return Ok(Some((found, attempt(name, Reason::Ok)))),
+        Ok(found) => return Ok(Some((Session::Token(found), attempt(name, Reason::Ok)))),
         Err(reason) => {
           last = Some(attempt("Authorization", reason));
           if !matches!(reason, Reason::DecryptionFailed | Reason::WrongCookieName) {
@@ -310,7 +376,7 @@ impl Resolution<'_> {
 
   /// Step 3: the answer. Without a token, the first refusal other than the HTTPS rule is the
   /// reason (it says more), else that rule, else "no cookie" or "too large".
-  fn decide(mut self, found: Option<(Found, Attempt)>) -> Outcome {
+  fn decide(mut self, found: Option<(Session, Attempt)>) -> Outcome {
     let report = self.want == Want::Report;
     let (found, decisive) = match found {
       Some((found, attempt)) => {
@@ -398,6 +464,67 @@ fn percent_decode(s: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
   use super::*;
+
+  fn run(header: &str, adapter: bool, want: Want) -> Outcome {
+    use crate::cookies::Limits;
+    use crate::options::Value;
+    let mut opts = Options::from_values([("secret", Value::Str("s".repeat(32)))]).unwrap();
+    opts.adapter = adapter;
+    let mut jar = Jar::new();
+    jar.add_header(header, &Limits::default());
+    resolve_with_env(&Request { jar, extra: None }, &opts, want, |_| None).unwrap()
+  }
+
+  #[test]
+  fn an_opaque_cookie_is_a_database_session_only_with_an_adapter() {
+    let id = "5f0c8e9a-3b1d-4e6f-9a2b-7c4d1e8f0a3b";
+    let header = format!("__Secure-authjs.session-token={id}");
+    match run(&header, true, Want::Session).found {
+      Ok(Session::Id(found)) => assert_eq!(found.0, id),
+      other => panic!("{other:?}"),
+    }
+    assert_eq!(
+      run(&header, true, Want::Report).found.unwrap().strategy(),
+      Strategy::Database
+    );
+    // Without an adapter, or where no lookup can follow, it is the reason it always was.
+    assert_eq!(
+      run(&header, false, Want::Session).reason(),
+      Reason::OpaqueSessionToken
+    );
+    assert_eq!(
+      run(&header, true, Want::Claim).reason(),
+      Reason::OpaqueSessionToken
+    );
+    // A database id is never chunked: chunks of one are malformed, not a lookup.
+    let chunked = format!(
+      "__Secure-authjs.session-token.0={}; __Secure-authjs.session-token.1={}",
+      &id[..10],
+      &id[10..]
+    );
+    assert_eq!(
+      run(&chunked, true, Want::Session).reason(),
+      Reason::MalformedToken
+    );
+    // The cookie rules are those of the JWT path: on HTTPS a planted plain cookie never wins.
+    let tossed = format!("authjs.session-token=planted-id; {header}");
+    match run(&tossed, true, Want::Session).found {
+      Ok(Session::Id(found)) => assert_eq!(found.0, id),
+      other => panic!("{other:?}"),
+    }
+    let only_plain_on_https = "authjs.session-token=planted-id; __Secure-authjs.session-token.0=x";
+    assert!(run(only_plain_on_https, true, Want::Session).found.is_err());
+    // Ids outside the base64url alphabet, or longer than any issuer makes, never reach a lookup.
+    for bad in ["x'; drop table sessions; --", &"a".repeat(10_000)] {
+      let out = run(
+        &format!("__Secure-authjs.session-token={bad}"),
+        true,
+        Want::Session,
+      );
+      assert_eq!(out.reason(), Reason::MalformedToken, "{}", &bad[..10]);
+    }
+    assert_eq!(format!("{:?}", SessionId(id.into())), "SessionId(<redacted>)");
+  }
 
   #[test]
   fn bearer_parsing() {

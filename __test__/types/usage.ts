@@ -1,6 +1,6 @@
 // Compiled with strict + isolatedModules by types.spec.mjs: the public types as users see them.
-import { getBackendToken, getToken, inspectToken, decode, encode, createResolver } from '../../index.js'
-import type { CookieSource, ResolveOptions, DecodeParams, EncodeParams, Resolver, TokenReport, ReasonCode } from '../../index.js'
+import { getBackendToken, getToken, inspectToken, decode, encode, createResolver, getSession } from '../../index.js'
+import type { CookieSource, ResolveOptions, DecodeParams, EncodeParams, Resolver, TokenReport, ReasonCode, Session, SessionAdapter, DatabaseResolver } from '../../index.js'
 
 declare const request: Request
 declare const cookieStore: { getAll(): { name: string; value: string }[]; get(name: string): unknown }
@@ -32,6 +32,20 @@ const report: TokenReport = inspectToken('a=b')
 const reason: ReasonCode = report.reason
 const format: 'authjs-v5' | 'next-auth-v4' | 'opaque' | 'unknown' | null = report.format
 
+declare const adapter: SessionAdapter
+const session: Promise<Session | null> = getSession(request, { adapter })
+const dbToken: Promise<string | null> = getBackendToken(request, { adapter })
+const dbAuth: DatabaseResolver = createResolver({ adapter, sessionCacheTtl: 30 })
+const dbBound: Promise<string | null> = dbAuth.getBackendToken(request)
+async function user() {
+  const s = await getSession()
+  if (s?.strategy === 'database') return s.session.userId
+  if (s?.strategy === 'jwt') return s.token.sub
+  return s
+}
+
+// @ts-expect-error with an adapter the backend token is a Promise
+const notSync: string | null = getBackendToken(request, { adapter })
 // @ts-expect-error report fields are closed sets of strings
 const notAReason: ReasonCode = 'SOMETHING_ELSE'
 // @ts-expect-error secure is true, false or 'auto'
@@ -50,5 +64,5 @@ getBackendToken('a=b', { secret: 42 })
 
 export {
   fromHeader, fromRequest, fromHeaders, fromStore, fromExpress, fromRecord, fromNothing, fromContext, fromPromise,
-  payload, payloadLater, decoded, encoded, source, wrong, wrong2, bound, boundLater, reason, format, notAReason,
+  payload, payloadLater, decoded, encoded, source, wrong, wrong2, bound, boundLater, reason, format, notAReason, session, dbToken, dbBound, user, notSync,
 }

@@ -13,7 +13,7 @@ use crate::claims::Clock;
 use crate::error::Error;
 use crate::options::{Debug, Options, Value, TABLE};
 use crate::report::TokenReport;
-use crate::resolve::{self, Outcome, Request, Want};
+use crate::resolve::{self, Outcome, Request, Session, Strategy, Want};
 use crate::secrets::Keyring;
 use crate::token::{self, DecodeParams, EncodeParams};
 
@@ -49,6 +49,11 @@ pub fn compiled_info(compiled: &External<Compiled>) -> Json {
     Debug::Hook => "hook",
   };
   serde_json::json!({
+    "adapter": opts.adapter,
+    "claim": opts.claim,
+    "adapterTimeout": opts.adapter_timeout,
+    "sessionCacheTtl": opts.session_cache_ttl,
+    "now": opts.now,
     "names": opts.cookie_name,
     "marks": opts.marks(),
     "maxCookies": opts.max_cookies,
@@ -61,7 +66,7 @@ pub fn compiled_info(compiled: &External<Compiled>) -> Json {
 pub fn backend_token(env: Env, compiled: &External<Compiled>, source: Unknown) -> napi::Result<Option<Text>> {
   guarded(&env, || {
     run(&env, &compiled.opts, source, Want::Claim, |outcome, _| {
-      outcome.found.ok().and_then(|f| f.claim?.ok()).map(Text)
+      outcome.found.ok()?.token()?.claim?.ok().map(Text)
     })
   })
 }
@@ -71,9 +76,45 @@ pub fn backend_token(env: Env, compiled: &External<Compiled>, source: Unknown) -
 pub fn token_json(env: Env, compiled: &External<Compiled>, source: Unknown) -> napi::Result<Option<Text>> {
   guarded(&env, || {
     run(&env, &compiled.opts, source, Want::Payload, |outcome, _| {
-      outcome.found.ok().map(|f| Text(f.payload))
+      outcome.found.ok()?.token().map(|f| Text(f.payload))
     })
   })
+}
+
+/// A session of either strategy, for `getSession`: `null`; `{ strategy: "jwt", payload, claim }`
+/// (`payload` the JSON text, `claim` the backend token claim or `null`); or, with an adapter,
+/// `{ strategy: "database", sessionToken }` for the JS side to look up.
+#[napi(skip_typescript)]
+pub fn session(env: Env, compiled: &External<Compiled>, source: Unknown) -> napi::Result<Json> {
+  guarded(&env, || {
+    run(
+      &env,
+      &compiled.opts,
+      source,
+      Want::Session,
+      |outcome, _| match outcome.found {
+        Err(_) => Json::Null,
+        Ok(Session::Token(found)) => serde_json::json!({
+          "strategy": Strategy::Jwt.as_str(),
+          "payload": found.payload,
+          "claim": found.claim.and_then(|c| c.ok()),
+        }),
+        Ok(Session::Id(id)) => serde_json::json!({
+          "strategy": Strategy::Database.as_str(),
+          "sessionToken": id.0,
+        }),
+      },
+    )
+  })
+}
+
+/// The hint of a reason code (for the reasons decided in JavaScript, after an adapter lookup).
+#[napi(skip_typescript)]
+pub fn reason_hint(code: String) -> Option<&'static str> {
+  crate::error::Reason::ALL
+    .iter()
+    .find(|r| r.as_str() == code)
+    .map(|r| r.hint())
 }
 
 /// The same resolution, as a report.

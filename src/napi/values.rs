@@ -120,7 +120,12 @@ pub fn option_value(v: Unknown<'_>) -> napi::Result<Value> {
       // SAFETY: the type was checked.
       let obj = unsafe { v.cast::<Object>() }?;
       if !obj.is_array()? {
-        return Ok(Value::Object);
+        let method: Unknown = obj.get_named_property("getSessionAndUser")?;
+        return Ok(if method.get_type()? == ValueType::Function {
+          Value::Adapter
+        } else {
+          Value::Object
+        });
       }
       let mut list = Vec::new();
       for i in 0..obj.get_array_length()? {
