@@ -122,15 +122,17 @@ export declare function formatReport(report: TokenReport): string
  * pass the adapter object the app gives NextAuth/Auth.js. Only `getSessionAndUser` is called.
  */
 export interface SessionAdapter {
-  getSessionAndUser(sessionToken: string): PromiseLike<{ session: AdapterSessionRow; user: Record<string, unknown> } | null> | { session: AdapterSessionRow; user: Record<string, unknown> } | null
+  // Optional as in Auth.js's own `Adapter` type; without it the adapter is refused at start-up.
+  getSessionAndUser?: (
+    sessionToken: string,
+  ) => PromiseLike<{ session: AdapterSessionRow; user: object } | null> | { session: AdapterSessionRow; user: object } | null
 }
 
-/** A database session row as an adapter returns it. */
+/** A database session row as an adapter returns it (other columns come along). */
 export interface AdapterSessionRow {
   sessionToken: string
-  userId: string
+  userId: string | number
   expires: Date | string
-  [column: string]: unknown
 }
 
 /** Options with an adapter: answers become Promises. */

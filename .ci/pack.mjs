@@ -32,7 +32,7 @@ export function packPackages(dest, { env = process.env, stableNames = false } = 
   mkdirSync(mainDir)
   for (const f of pkg.files) {
     mkdirSync(dirname(join(mainDir, f)), { recursive: true })
-    cpSync(join(root, f), join(mainDir, f))
+    cpSync(join(root, f), join(mainDir, f), { recursive: true })
   }
   const { devDependencies, scripts, overrides, ...published } = pkg
   published.optionalDependencies = Object.fromEntries(TARGETS.map((t) => [`${pkg.name}-${t}`, pkg.version]))

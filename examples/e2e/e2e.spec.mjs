@@ -6,74 +6,18 @@
 //   npm run test:e2e   (installs Chromium from Debian's packages when it is missing)
 import test, { after, before } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
-import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { children, examples, freePort, install, launchChromium, run, start, stop, waitFor } from './harness.mjs'
 
-const examples = fileURLToPath(new URL('..', import.meta.url))
-// No telemetry from next build/start: tests stay on loopback.
-process.env.NEXT_TELEMETRY_DISABLED = '1'
 const SECRET = 'e2e-secret-0123456789abcdef0123456789abcdef'
 const USERS = { small: `small.${'s'.repeat(300)}`, large: `large.${'L'.repeat(7000)}` }
-const children = []
 const closers = []
 let browser
 let tls
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address()
-      s.close(() => resolve(port))
-    })
-  })
-
-function run(cmd, args, cwd) {
-  execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: 300_000 })
-}
-
-/** Starts a server in its own process group, so it and its children are stopped together. */
-function start(cmd, args, { cwd, env }) {
-  const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
-  let log = ''
-  child.stdout.on('data', (d) => (log += d))
-  child.stderr.on('data', (d) => (log += d))
-  children.push(child)
-  child.log = () => log
-  return child
-}
-
-function stop(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  try {
-    process.kill(-child.pid, 'SIGTERM')
-  } catch {}
-  const t = setTimeout(() => {
-    try {
-      process.kill(-child.pid, 'SIGKILL')
-    } catch {}
-  }, 3000)
-  t.unref()
-}
-
-async function waitFor(url, child, ms = 60_000) {
-  const end = Date.now() + ms
-  while (Date.now() < end) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${child.log()}`)
-    try {
-      await fetch(url, { signal: AbortSignal.timeout(2000) })
-      return
-    } catch {}
-    await new Promise((r) => setTimeout(r, 250))
-  }
-  throw new Error(`${url} did not answer in time: ${child.log()}`)
-}
 
 /** TLS termination in front of a plain-HTTP server, forwarding the protocol like a proxy does. */
 function tlsFront(port, target) {
@@ -92,10 +36,6 @@ function tlsFront(port, target) {
   return new Promise((resolve) => server.listen(port, '127.0.0.1', resolve))
 }
 
-function install(dir) {
-  run('npm', ['install', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error'], join(examples, dir))
-}
-
 before(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'nbt-e2e-'))
   run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
@@ -104,10 +44,7 @@ before(async () => {
   tls = { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')), keyPath: join(dir, 'key.pem'), certPath: join(dir, 'cert.pem') }
   for (const app of ['next-app-v5', 'next-app-v4', 'express-api']) install(app)
   for (const app of ['next-app-v5', 'next-app-v4']) run('npx', ['next', 'build'], join(examples, app))
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  })
+  browser = await launchChromium()
 })
 
 after(async () => {
