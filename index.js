@@ -268,14 +268,27 @@ function publicFunction(resolve, fixed, alwaysAsync) {
  * Options validated once, at start-up: a missing or short secret throws here, not on the first
  * request; calls carry no option cost.
  */
+// What the framework integrations (integrations/*.js) need beyond the public functions, under a
+// symbol so it is no part of the public API.
+const INTERNAL = Symbol.for('nextauth-backend-token.internal')
+const CSRF_COOKIE_NAMES = binding.csrfCookieNames()
+
 function createResolver(options) {
   const entry = compile(options, true)
-  return Object.freeze({
+  const resolver = {
     getBackendToken: publicFunction(resolvers.backendToken, entry),
     getToken: publicFunction(resolvers.token, entry),
     inspectToken: publicFunction(resolvers.report, entry),
     getSession: publicFunction(resolvers.session, entry, true),
+  }
+  Object.defineProperty(resolver, INTERNAL, {
+    value: Object.freeze({
+      authenticate: (source) => sessions.authenticate(entry, source),
+      csrfMatches: (cookieValue, headerToken) => binding.csrfMatches(entry.compiled, cookieValue, headerToken),
+      csrfCookieNames: CSRF_COOKIE_NAMES,
+    }),
   })
+  return Object.freeze(resolver)
 }
 
 exports.getBackendToken = publicFunction(resolvers.backendToken)

@@ -37,7 +37,11 @@ test('the shipped binary needs no libssl and no glibc newer than the floor', () 
 
 test('pack the platform package and the main package as napi prepublish lays them out', () => {
   ;({ main, platform } = packPackages(work, { env: userEnv }))
-  assert.deepEqual(main.files.sort(), ['README.md', 'SECURITY.md', 'bin/cli.js', 'binding.js', 'index.d.ts', 'index.js', 'integrations/session.js', 'package.json'])
+  assert.deepEqual(main.files.sort(), [
+    'README.md', 'SECURITY.md', 'bin/cli.js', 'binding.js', 'index.d.ts', 'index.js',
+    ...['common', 'express', 'fastify', 'hono', 'nest'].flatMap((f) => [`integrations/${f}.d.ts`, `integrations/${f}.js`]),
+    'integrations/session.js', 'package.json',
+  ].sort())
   const kib = (b) => `${(b / 1024).toFixed(0)} KiB`
   console.log(`# unpacked: main ${kib(main.unpacked)}, ${TARGET} ${kib(platform.unpacked)}, total ${kib(main.unpacked + platform.unpacked)}`)
 })

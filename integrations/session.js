@@ -154,6 +154,12 @@ function sessionApi({ binding, explain }) {
       return token
     },
     report,
+    /** For the framework integrations: the session, why there is none, and where it came from. */
+    async authenticate(entry, source) {
+      const { session, reason, found } = await resolve(entry, source)
+      if (session !== null) return { session, reason: 'OK', from: found.from }
+      return { session: null, reason: reason ?? binding.report(entry.compiled, source).reason, from: null }
+    },
   }
 }
 

@@ -12,6 +12,7 @@ mod enums;
 pub mod claims;
 pub mod cookies;
 pub mod crypto;
+pub mod csrf;
 pub mod error;
 pub mod jwe;
 pub mod keys;

@@ -87,25 +87,53 @@ pub fn token_json(env: Env, compiled: &External<Compiled>, source: Unknown) -> n
 #[napi(skip_typescript)]
 pub fn session(env: Env, compiled: &External<Compiled>, source: Unknown) -> napi::Result<Json> {
   guarded(&env, || {
-    run(
-      &env,
-      &compiled.opts,
-      source,
-      Want::Session,
-      |outcome, _| match outcome.found {
-        Err(_) => Json::Null,
-        Ok(Session::Token(found)) => serde_json::json!({
-          "strategy": Strategy::Jwt.as_str(),
-          "payload": found.payload,
-          "claim": found.claim.and_then(|c| c.ok()),
-        }),
-        Ok(Session::Id(id)) => serde_json::json!({
-          "strategy": Strategy::Database.as_str(),
-          "sessionToken": id.0,
-        }),
-      },
-    )
+    run(&env, &compiled.opts, source, Want::Session, |outcome, _| {
+      session_json(outcome)
+    })
   })
+}
+
+fn session_json(outcome: Outcome) -> Json {
+  let from = outcome.decisive.as_ref().map(|a| a.origin.as_str());
+  match outcome.found {
+    Err(_) => Json::Null,
+    Ok(Session::Token(found)) => serde_json::json!({
+      "strategy": Strategy::Jwt.as_str(),
+      "from": from,
+      "payload": found.payload,
+      "claim": found.claim.and_then(|c| c.ok()),
+    }),
+    Ok(Session::Id(id)) => serde_json::json!({
+      "strategy": Strategy::Database.as_str(),
+      "from": from,
+      "sessionToken": id.0,
+    }),
+  }
+}
+
+/// Whether a request's CSRF cookie value and header token are Auth.js's double-submit pair,
+/// signed with one of the configured secrets (the environment's when none were given).
+#[napi(skip_typescript)]
+pub fn csrf_matches(
+  env: Env,
+  compiled: &External<Compiled>,
+  cookie_value: String,
+  header_token: String,
+) -> napi::Result<bool> {
+  guarded(&env, || {
+    let keyring = Keyring::new(&compiled.opts.secret);
+    Ok(crate::csrf::double_submit_ok(
+      &cookie_value,
+      &header_token,
+      keyring.list(),
+    ))
+  })
+}
+
+/// The CSRF cookie names, in the order they are looked for.
+#[napi(skip_typescript)]
+pub fn csrf_cookie_names() -> Vec<&'static str> {
+  crate::csrf::CSRF_COOKIE_NAMES.to_vec()
 }
 
 /// The hint of a reason code (for the reasons decided in JavaScript, after an adapter lookup).
