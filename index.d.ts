@@ -266,7 +266,7 @@ export type Origin = 'cookie' | 'bearer'
 export type Protocol = 'https' | 'http' | 'unknown'
 
 /** r" Where the protocol was learnt from. */
-export type ProtocolFrom = 'option' | 'request-url' | 'x-forwarded-proto' | 'forwarded' | 'AUTH_URL' | 'NEXTAUTH_URL' | 'secure-cookie-present'
+export type ProtocolFrom = 'option' | 'request-url' | 'x-forwarded-proto' | 'forwarded' | 'AUTH_URL' | 'NEXTAUTH_URL' | 'secure-cookie-present' | 'tls-socket'
 
 /** r" Why a request yielded no valid token (or `Ok` when it did), as a stable code. */
 export type ReasonCode = 'OK' | 'NO_SESSION_COOKIE' | 'INSECURE_COOKIE_ON_HTTPS' | 'CHUNK_MISSING' | 'TOO_LARGE' | 'MALFORMED_TOKEN' | 'UNSUPPORTED_ALGORITHM' | 'DECRYPTION_FAILED' | 'WRONG_COOKIE_NAME' | 'EXPIRED' | 'NOT_YET_VALID' | 'OPAQUE_SESSION_TOKEN' | 'CLAIM_MISSING' | 'CLAIM_NOT_STRING' | 'SESSION_NOT_FOUND' | 'SESSION_EXPIRED'

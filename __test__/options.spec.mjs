@@ -161,3 +161,32 @@ test('reports carry typed values only: every enumerated field is one of its decl
     assert.ok(r.rejected.every((x) => reasons.has(x.reason)))
   }
 })
+
+test('a request on a TLS socket is HTTPS: a Node https server needs no proxy header for the cookie-tossing rule', async () => {
+  const https = await import('node:https')
+  const { execFileSync } = await import('node:child_process')
+  const { mkdtempSync, readFileSync } = await import('node:fs')
+  const { tmpdir } = await import('node:os')
+  const { join } = await import('node:path')
+  const dir = mkdtempSync(join(tmpdir(), 'nbt-tls-'))
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost',
+    '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem')], { stdio: 'ignore' })
+  const planted = await mintV5({ claims: { backendToken: 'planted' }, salt: 'authjs.session-token' })
+  const server = https.createServer({ key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) }, (req, res) => {
+    const r = inspectToken(req, { secret: SECRET })
+    res.end(JSON.stringify({ token: getBackendToken(req, { secret: SECRET }), reason: r.reason, protocolFrom: r.protocolFrom }))
+  })
+  await new Promise((r) => server.listen(0, '127.0.0.1', r))
+  try {
+    const body = await new Promise((resolve, reject) => {
+      https.get({ host: '127.0.0.1', port: server.address().port, path: '/me', rejectUnauthorized: false, headers: { cookie: `authjs.session-token=${planted}` } }, (res) => {
+        let data = ''
+        res.on('data', (d) => (data += d))
+        res.on('end', () => resolve(JSON.parse(data)))
+      }).on('error', reject)
+    })
+    assert.deepEqual(body, { token: null, reason: 'INSECURE_COOKIE_ON_HTTPS', protocolFrom: 'tls-socket' })
+  } finally {
+    server.close()
+  }
+})

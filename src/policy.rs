@@ -26,6 +26,8 @@ string_enum! {
     AuthUrl = "AUTH_URL",
     NextauthUrl = "NEXTAUTH_URL",
     SecureCookiePresent = "secure-cookie-present",
+    /// The request arrived on a TLS socket (a Node `https` server terminating TLS itself).
+    TlsSocket = "tls-socket",
   }
 }
 
@@ -41,6 +43,8 @@ string_enum! {
 /// The protocol signals a request carries.
 #[derive(Debug, Default, Clone)]
 pub struct Signals<'a> {
+  /// The connection itself is TLS.
+  pub tls_socket: bool,
   pub request_url: Option<&'a str>,
   pub x_forwarded_proto: Option<&'a str>,
   pub forwarded: Option<&'a str>,
@@ -91,6 +95,10 @@ pub fn detect(
     return (Protocol::Https, Some(ProtocolFrom::Option));
   }
   let request = [
+    (
+      signals.tls_socket.then_some(Protocol::Https),
+      ProtocolFrom::TlsSocket,
+    ),
     (
       signals.request_url.and_then(scheme_of_url),
       ProtocolFrom::RequestUrl,
@@ -196,6 +204,15 @@ mod tests {
     assert_eq!(
       detect(SecureMode::Auto, &none, auth_http, false),
       (Protocol::Http, Some(ProtocolFrom::AuthUrl))
+    );
+    let tls = Signals {
+      tls_socket: true,
+      request_url: Some("/api/me"),
+      ..none.clone()
+    };
+    assert_eq!(
+      detect(SecureMode::Auto, &tls, no_env, false),
+      (Protocol::Https, Some(ProtocolFrom::TlsSocket))
     );
     assert!(!strict(SecureMode::Never, Protocol::Https));
     assert!(strict(SecureMode::Auto, Protocol::Https));

@@ -78,6 +78,8 @@ pub enum Extra {
   Url,
   XForwardedProto,
   Forwarded,
+  /// `"true"` when the request's socket is encrypted (Node `req.socket.encrypted`).
+  TlsSocket,
 }
 
 /// Reads an [`Extra`] from the source on demand.
@@ -213,6 +215,7 @@ impl Resolution<'_> {
       self.req.extra(Extra::Forwarded),
     );
     let signals = Signals {
+      tls_socket: self.req.extra(Extra::TlsSocket).is_some_and(|v| v == "true"),
       request_url: url.as_deref(),
       x_forwarded_proto: proto.as_deref(),
       forwarded: fwd.as_deref(),

@@ -85,6 +85,19 @@ impl Deferred<'_> {
   pub fn read(&self, which: Extra) -> Option<String> {
     let value: Unknown = match which {
       Extra::Url => self.request.as_ref()?.get_named_property("url").ok()?,
+      Extra::TlsSocket => {
+        let socket: Unknown = self.request.as_ref()?.get_named_property("socket").ok()?;
+        if socket.get_type().ok()? != ValueType::Object {
+          return None;
+        }
+        // SAFETY: the type was checked.
+        let socket = unsafe { socket.cast::<Object>() }.ok()?;
+        let encrypted: Unknown = socket.get_named_property("encrypted").ok()?;
+        // SAFETY: `get_type` is a boolean check before the cast.
+        let yes =
+          encrypted.get_type().ok()? == ValueType::Boolean && unsafe { encrypted.cast::<bool>() }.ok()?;
+        return yes.then(|| "true".to_string());
+      }
       _ => {
         let name = match which {
           Extra::Authorization => "authorization",
