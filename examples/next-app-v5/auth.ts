@@ -11,6 +11,9 @@ const backendTokens: Record<string, string> = {
 export const { handlers, auth, signIn, signOut } = NextAuth({
   trustHost: true,
   session: { strategy: 'jwt' },
+  // An API on a sibling subdomain (api.example.com next to app.example.com) receives the session
+  // cookie only when its Domain covers both: COOKIE_DOMAIN=.example.com.
+  ...(process.env.COOKIE_DOMAIN ? { cookies: { sessionToken: { options: { domain: process.env.COOKIE_DOMAIN } } } } : {}),
   providers: [
     Credentials({
       credentials: { username: { label: 'Username' }, password: { label: 'Password', type: 'password' } },

@@ -1,0 +1,180 @@
+// End to end on real subdomains over HTTPS: the Next.js v5 app on app.example.test, the Express
+// and NestJS APIs on api.example.test (two ports), a hostile sibling on evil.example.test. Chromium
+// resolves *.example.test to loopback (--host-resolver-rules); every server presents a certificate
+// signed by a CA made for this run. Auth.js's session cookie has Domain=.example.test, so the APIs
+// receive it; the page calls them with credentials through real CORS preflights.
+import test, { after, before } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import http from 'node:http'
+import https from 'node:https'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { encode } from '@auth/core/jwt'
+import { children, examples, freePort, install, launchChromium, run, start, stop, waitFor } from './harness.mjs'
+
+
+const SECRET = 'e2e-subdomain-secret-0123456789abcdef0123456789'
+const USERS = { small: `small.${'s'.repeat(300)}`, large: `large.${'L'.repeat(7000)}` }
+const S = '__Secure-authjs.session-token'
+const closers = []
+let browser, tls, app, express, nest, evil
+
+/** A CA for this run, and one certificate for every *.example.test host, signed by it. */
+function certificates() {
+  const dir = mkdtempSync(join(tmpdir(), 'nbt-sub-'))
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
+  run('openssl', ['req', '-x509', ...ec, '-days', '1', '-subj', '/CN=nextauth-backend-token e2e CA', '-keyout', 'ca.key', '-out', 'ca.pem',
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign'], dir)
+  run('openssl', ['req', ...ec, '-subj', '/CN=example.test', '-keyout', 'leaf.key', '-out', 'leaf.csr'], dir)
+  writeFileSync(join(dir, 'leaf.ext'), 'subjectAltName=DNS:app.example.test,DNS:api.example.test,DNS:evil.example.test\nextendedKeyUsage=serverAuth\n')
+  run('openssl', ['x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '1', '-extfile', 'leaf.ext', '-out', 'leaf.pem'], dir)
+  run('openssl', ['verify', '-CAfile', 'ca.pem', 'leaf.pem'], dir)
+  return { key: readFileSync(join(dir, 'leaf.key')), cert: readFileSync(join(dir, 'leaf.pem')), keyPath: join(dir, 'leaf.key'), certPath: join(dir, 'leaf.pem') }
+}
+
+/** Waits for an HTTPS server (its certificate is this run's, so no verification here). */
+async function waitForTls(port, child, ms = 60_000) {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${child.log()}`)
+    const ok = await new Promise((resolve) => {
+      https.get({ host: '127.0.0.1', port, path: '/', rejectUnauthorized: false, timeout: 2000 }, (r) => {
+        r.resume()
+        resolve(true)
+      })
+        .on('error', () => resolve(false))
+    })
+    if (ok) return
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  throw new Error(`port ${port} did not answer: ${child.log()}`)
+}
+
+/** TLS termination in front of a plain-HTTP server, forwarding the protocol like a proxy does. */
+function tlsFront(port, target) {
+  const server = https.createServer(tls, (req, res) => {
+    const upstream = http.request(
+      { host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: { ...req.headers, 'x-forwarded-proto': 'https' } },
+      (up) => {
+        res.writeHead(up.statusCode, up.headers)
+        up.pipe(res)
+      },
+    )
+    upstream.on('error', () => res.destroy())
+    req.pipe(upstream)
+  })
+  closers.push(() => new Promise((r) => server.close(r)))
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', resolve))
+}
+
+before(async () => {
+  tls = certificates()
+  for (const dir of ['next-app-v5', 'express-api', 'nest-api']) install(dir)
+  run('npx', ['next', 'build'], join(examples, 'next-app-v5'))
+  run('npx', ['tsc', '-p', 'tsconfig.json'], join(examples, 'nest-api'))
+  const [appPort, appFront, expressPort, nestPort, evilPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()])
+  app = `https://app.example.test:${appFront}`
+  express = `https://api.example.test:${expressPort}`
+  nest = `https://api.example.test:${nestPort}`
+  evil = `https://evil.example.test:${evilPort}`
+  const next = start('npx', ['next', 'start', '-H', '127.0.0.1', '-p', String(appPort)], {
+    cwd: join(examples, 'next-app-v5'),
+    env: { AUTH_SECRET: SECRET, AUTH_URL: app, AUTH_TRUST_HOST: 'true', COOKIE_DOMAIN: '.example.test', NODE_ENV: 'production' },
+  })
+  const apiEnv = { AUTH_SECRET: SECRET, ALLOWED_ORIGIN: app, TLS_CERT: tls.certPath, TLS_KEY: tls.keyPath }
+  const expressServer = start(process.execPath, ['server.mjs'], { cwd: join(examples, 'express-api'), env: { ...apiEnv, PORT: String(expressPort) } })
+  const nestServer = start(process.execPath, ['dist/main.js'], { cwd: join(examples, 'nest-api'), env: { ...apiEnv, PORT: String(nestPort) } })
+  // The hostile sibling: a page of its own on evil.example.test.
+  const evilServer = https.createServer(tls, (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>evil</title>'))
+  closers.push(() => new Promise((r) => evilServer.close(r)))
+  await new Promise((r) => evilServer.listen(evilPort, '127.0.0.1', r))
+  await waitFor(`http://127.0.0.1:${appPort}/`, next)
+  await tlsFront(appFront, appPort)
+  await waitForTls(expressPort, expressServer)
+  await waitForTls(nestPort, nestServer)
+  browser = await launchChromium(['--host-resolver-rules=MAP *.example.test 127.0.0.1'])
+})
+
+after(async () => {
+  await browser?.close()
+  for (const close of closers) await close()
+  children.forEach(stop)
+})
+
+async function signIn(context, user) {
+  const page = await context.newPage()
+  await page.goto(`${app}/api/auth/signin`)
+  await page.fill('input[name="username"]', user)
+  await page.fill('input[name="password"]', 'demo')
+  await Promise.all([page.waitForURL(`${app}/`), page.click('button[type="submit"]')])
+  return page
+}
+
+/** From the app's page, with credentials: GET /me and a JSON POST /notes (a real CORS preflight). */
+function callApis(page) {
+  return page.evaluate(async ([express, nest]) => {
+    const call = async (url, init) => {
+      const r = await fetch(url, { credentials: 'include', ...init })
+      return { status: r.status, body: await r.json() }
+    }
+    const post = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ note: 'hello' }) }
+    return {
+      express: { me: await call(`${express}/me`), note: await call(`${express}/notes`, post) },
+      nest: { me: await call(`${nest}/me`), note: await call(`${nest}/notes`, post) },
+    }
+  }, [express, nest])
+}
+
+test('APIs on a sibling subdomain see the app\'s session, refuse a hostile sibling, and ignore planted cookies', { timeout: 240_000 }, async () => {
+  // A sibling can plant an unprefixed cookie for the whole domain: here a token that is even valid
+  // for that plain name. On HTTPS it must never be used.
+  const planted = await encode({ token: { backendToken: 'planted', email: 'mallory@example.test' }, secret: SECRET, salt: 'authjs.session-token' })
+  for (const [user, expected] of Object.entries(USERS)) {
+    const context = await browser.newContext({ ignoreHTTPSErrors: true })
+    const page = await signIn(context, user)
+    const cookies = (await context.cookies(app)).filter((c) => c.name.startsWith(S))
+    assert.ok(cookies.length >= (user === 'large' ? 2 : 1) && cookies.every((c) => c.domain === '.example.test' && c.secure), `${user}: the session cookie covers the subdomains`)
+    // (From the page: only Chromium resolves *.example.test.)
+    const truth = await page.evaluate(async (url) => (await fetch(url)).json(), `${app}/api/truth`)
+    assert.deepEqual(truth, { user, token: expected }, 'what Auth.js itself says')
+
+    const a = await callApis(page)
+    assert.deepEqual(a.express.me, { status: 200, body: { token: expected } }, `${user}: express`)
+    assert.deepEqual(a.nest.me, { status: 200, body: { strategy: 'jwt', email: `${user}@example.test`, token: expected } }, `${user}: nest`)
+    assert.deepEqual(a.express.note, { status: 200, body: { saved: true, by: `${user}@example.test`, note: 'hello' } }, 'a write from the app origin')
+    assert.deepEqual(a.nest.note, { status: 201, body: { saved: true, by: `${user}@example.test`, note: 'hello' } })
+
+    // The hostile sibling plants plain session cookies for .example.test, then posts to the APIs
+    // with the user's cookies attached (same site: SameSite=Lax does not stop it).
+    const evilPage = await context.newPage()
+    await evilPage.goto(`${evil}/`)
+    await evilPage.evaluate((token) => {
+      for (const name of ['authjs.session-token', 'next-auth.session-token']) {
+        document.cookie = `${name}=${token}; domain=.example.test; path=/; secure; samesite=lax`
+      }
+    }, planted)
+    for (const api of [express, nest]) {
+      const [response] = await Promise.all([
+        evilPage.waitForResponse((r) => r.url() === `${api}/notes` && r.request().method() === 'POST'),
+        evilPage.evaluate((url) => fetch(url, { method: 'POST', credentials: 'include', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: 'transfer' }).catch(() => null), `${api}/notes`),
+      ])
+      // The page cannot read this opaque answer; the network layer shows it was refused.
+      assert.equal(response.status(), 403, `${api}: a cross-site write is refused`)
+    }
+    // The planted cookies are there, and never win.
+    assert.ok((await context.cookies(app)).some((c) => c.name === 'authjs.session-token'))
+    const b = await callApis(page)
+    assert.deepEqual(b.express.me, { status: 200, body: { token: expected } })
+    assert.equal(b.nest.me.body.token, expected)
+
+    // Sign out through Auth.js's own page: only the planted cookies remain, and they are refused.
+    await page.goto(`${app}/api/auth/signout`)
+    await Promise.all([page.waitForURL(`${app}/`), page.click('button[type="submit"]')])
+    const out = await callApis(page)
+    assert.deepEqual(out.express.me, { status: 401, body: { error: 'unauthorized', reason: 'INSECURE_COOKIE_ON_HTTPS' } })
+    assert.deepEqual([out.nest.me.status, out.nest.me.body.reason], [401, 'INSECURE_COOKIE_ON_HTTPS'])
+    assert.ok(!JSON.stringify(out).includes('planted'))
+    await context.close()
+  }
+})
