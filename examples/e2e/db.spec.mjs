@@ -8,52 +8,18 @@ import test, { after, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import pg from 'pg'
-import { SMTPServer } from 'smtp-server'
 import { startPostgres, SCHEMA } from '../../__test__/postgres.mjs'
-import { children, examples, freePort, install, launchChromium, run, start, stop, waitFor } from './harness.mjs'
+import { children, emailSignIn, examples, freePort, install, launchChromium, run, start, startMailbox, stop, waitFor } from './harness.mjs'
 
 const SECRET = 'e2e-db-secret-0123456789abcdef0123456789abcdef'
 const COOKIE = 'authjs.session-token'
-let db, pool, smtp, browser, base, api
-const mails = []
-
-/** The magic link in a captured mail (quoted-printable decoded). */
-async function nextMagicLink(after) {
-  const end = Date.now() + 30_000
-  while (Date.now() < end) {
-    const mail = mails.slice(after).find(Boolean)
-    if (mail) {
-      const text = mail.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)))
-      const link = text.match(/https?:\/\/[^\s"'<>]+\/api\/auth\/callback\/nodemailer\?[^\s"'<>]+/)
-      if (link) return link[0].replace(/&amp;/g, '&')
-    }
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  throw new Error('no sign-in mail arrived')
-}
+let db, pool, mailbox, browser, base, api
 
 before(async () => {
   db = await startPostgres()
   pool = new pg.Pool({ host: db.host, port: db.port, user: db.user, database: db.database, max: 2 }).on('error', () => {})
   await pool.query(SCHEMA)
-  const smtpPort = await freePort()
-  smtp = new SMTPServer({
-    disabledCommands: ['STARTTLS'],
-    allowInsecureAuth: true, // loopback only
-    onAuth(auth, _session, done) {
-      if (auth.username === 'app' && auth.password === 'smtp-e2e') done(null, { user: 'app' })
-      else done(new Error('invalid credentials'))
-    },
-    onData(stream, _session, done) {
-      let raw = ''
-      stream.on('data', (d) => (raw += d))
-      stream.on('end', () => {
-        mails.push(raw)
-        done()
-      })
-    },
-  })
-  await new Promise((resolve) => smtp.listen(smtpPort, '127.0.0.1', resolve))
+  mailbox = await startMailbox()
   for (const app of ['next-app-db', 'express-api']) install(app)
   run('npx', ['next', 'build'], join(examples, 'next-app-db'))
   const appPort = await freePort()
@@ -62,7 +28,7 @@ before(async () => {
   api = `http://localhost:${apiPort}`
   const next = start('npx', ['next', 'start', '-H', '127.0.0.1', '-p', String(appPort)], {
     cwd: join(examples, 'next-app-db'),
-    env: { AUTH_SECRET: SECRET, AUTH_URL: base, AUTH_TRUST_HOST: 'true', DATABASE_URL: db.url, SMTP_PORT: String(smtpPort), SMTP_USER: 'app', SMTP_PASSWORD: 'smtp-e2e', NODE_ENV: 'production' },
+    env: { AUTH_SECRET: SECRET, AUTH_URL: base, AUTH_TRUST_HOST: 'true', DATABASE_URL: db.url, ...mailbox.env, NODE_ENV: 'production' },
   })
   const express = start(process.execPath, ['server.mjs'], {
     cwd: join(examples, 'express-api'),
@@ -76,23 +42,12 @@ before(async () => {
 after(async () => {
   await browser?.close()
   children.forEach(stop)
-  await new Promise((r) => (smtp ? smtp.close(r) : r()))
+  await mailbox?.close()
   await pool?.end()
   db?.stop()
 })
 
-async function signIn(context, email) {
-  const page = await context.newPage()
-  await page.goto(`${base}/api/auth/signin`)
-  const seen = mails.length
-  await page.fill('input[name="email"]', email)
-  await Promise.all([page.waitForURL(/verify-request/), page.click('button[type="submit"]')]).catch((e) => {
-    throw new Error(`sign-in did not reach verify-request: ${e.message}\n${children.map((c) => c.log()).join('\n')}`)
-  })
-  await page.goto(await nextMagicLink(seen))
-  await page.waitForURL(`${base}/`)
-  return page
-}
+const signIn = (context, email) => emailSignIn(context, base, mailbox, email)
 
 /** Every caller's answer: Route Handler, Server Component (store and no argument), the Express API from the page. */
 async function everyAnswer(page) {

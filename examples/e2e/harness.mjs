@@ -6,6 +6,7 @@ import net from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
+import { SMTPServer } from 'smtp-server'
 
 export const examples = fileURLToPath(new URL('..', import.meta.url))
 // No telemetry from next build/start: tests stay on loopback.
@@ -76,4 +77,63 @@ export function launchChromium(extraArgs = []) {
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', ...extraArgs],
   })
+}
+
+/**
+ * A local SMTP server that keeps every mail (what Auth.js's email provider sends), with the
+ * credentials the example app is given (SMTP_USER / SMTP_PASSWORD).
+ */
+export async function startMailbox() {
+  const mails = []
+  const port = await freePort()
+  const server = new SMTPServer({
+    disabledCommands: ['STARTTLS'],
+    allowInsecureAuth: true, // loopback only
+    onAuth(auth, _session, done) {
+      if (auth.username === 'app' && auth.password === 'smtp-e2e') done(null, { user: 'app' })
+      else done(new Error('invalid credentials'))
+    },
+    onData(stream, _session, done) {
+      let raw = ''
+      stream.on('data', (d) => (raw += d))
+      stream.on('end', () => {
+        mails.push(raw)
+        done()
+      })
+    },
+  })
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve))
+  return {
+    env: { SMTP_PORT: String(port), SMTP_USER: 'app', SMTP_PASSWORD: 'smtp-e2e' },
+    count: () => mails.length,
+    /** The magic link of the first mail after the first `after` ones (quoted-printable decoded). */
+    async magicLink(after) {
+      const end = Date.now() + 30_000
+      while (Date.now() < end) {
+        const mail = mails[after]
+        if (mail) {
+          const text = mail.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)))
+          const link = text.match(/https?:\/\/[^\s"'<>]+\/api\/auth\/callback\/nodemailer\?[^\s"'<>]+/)
+          if (link) return link[0].replace(/&amp;/g, '&')
+        }
+        await new Promise((r) => setTimeout(r, 100))
+      }
+      throw new Error('no sign-in mail arrived')
+    },
+    close: () => new Promise((r) => server.close(r)),
+  }
+}
+
+/** Signs in by email on an Auth.js app: submits the address, opens the mailed link. */
+export async function emailSignIn(context, base, mailbox, email) {
+  const page = await context.newPage()
+  await page.goto(`${base}/api/auth/signin`)
+  const seen = mailbox.count()
+  await page.fill('input[name="email"]', email)
+  await Promise.all([page.waitForURL(/verify-request/), page.click('button[type="submit"]')]).catch((e) => {
+    throw new Error(`sign-in did not reach verify-request: ${e.message}\n${children.map((c) => c.log()).join('\n')}`)
+  })
+  await page.goto(await mailbox.magicLink(seen))
+  await page.waitForURL(`${base}/`)
+  return page
 }

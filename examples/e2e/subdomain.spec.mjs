@@ -11,7 +11,9 @@ import https from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { encode } from '@auth/core/jwt'
-import { children, examples, freePort, install, launchChromium, run, start, stop, waitFor } from './harness.mjs'
+import pg from 'pg'
+import { startPostgres, SCHEMA } from '../../__test__/postgres.mjs'
+import { children, emailSignIn, examples, freePort, install, launchChromium, run, start, startMailbox, stop, waitFor } from './harness.mjs'
 
 
 const SECRET = 'e2e-subdomain-secret-0123456789abcdef0123456789'
@@ -70,8 +72,9 @@ function tlsFront(port, target) {
 
 before(async () => {
   tls = certificates()
-  for (const dir of ['next-app-v5', 'express-api', 'nest-api']) install(dir)
+  for (const dir of ['next-app-v5', 'next-app-db', 'express-api', 'nest-api']) install(dir)
   run('npx', ['next', 'build'], join(examples, 'next-app-v5'))
+  run('npx', ['next', 'build'], join(examples, 'next-app-db'))
   run('npx', ['tsc', '-p', 'tsconfig.json'], join(examples, 'nest-api'))
   const [appPort, appFront, expressPort, nestPort, evilPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()])
   app = `https://app.example.test:${appFront}`
@@ -176,5 +179,82 @@ test('APIs on a sibling subdomain see the app\'s session, refuse a hostile sibli
     assert.deepEqual([out.nest.me.status, out.nest.me.body.reason], [401, 'INSECURE_COOKIE_ON_HTTPS'])
     assert.ok(!JSON.stringify(out).includes('planted'))
     await context.close()
+  }
+})
+
+test('database sessions on sibling subdomains: both APIs look the session up; planted ids and cross-site writes are refused', { timeout: 240_000 }, async () => {
+  const db = await startPostgres()
+  const pool = new pg.Pool({ host: db.host, port: db.port, user: db.user, database: db.database, max: 2 }).on('error', () => {})
+  const mailbox = await startMailbox()
+  const started = []
+  try {
+    await pool.query(SCHEMA)
+    const [appPort, appFront, expressPort, nestPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()])
+    const dbApp = `https://app.example.test:${appFront}`
+    const dbExpress = `https://api.example.test:${expressPort}`
+    const dbNest = `https://api.example.test:${nestPort}`
+    const next = start('npx', ['next', 'start', '-H', '127.0.0.1', '-p', String(appPort)], {
+      cwd: join(examples, 'next-app-db'),
+      env: { AUTH_SECRET: SECRET, AUTH_URL: dbApp, AUTH_TRUST_HOST: 'true', COOKIE_DOMAIN: '.example.test', DATABASE_URL: db.url, ...mailbox.env, NODE_ENV: 'production' },
+    })
+    const apiEnv = { AUTH_SECRET: SECRET, ALLOWED_ORIGIN: dbApp, TLS_CERT: tls.certPath, TLS_KEY: tls.keyPath, DATABASE_URL: db.url }
+    const expressServer = start(process.execPath, ['server.mjs'], { cwd: join(examples, 'express-api'), env: { ...apiEnv, PORT: String(expressPort) } })
+    const nestServer = start(process.execPath, ['dist/main.js'], { cwd: join(examples, 'nest-api'), env: { ...apiEnv, PORT: String(nestPort) } })
+    started.push(next, expressServer, nestServer)
+    await waitFor(`http://127.0.0.1:${appPort}/`, next)
+    await tlsFront(appFront, appPort)
+    await waitForTls(expressPort, expressServer)
+    await waitForTls(nestPort, nestServer)
+
+    // Another user's live session: its id, planted under the plain name, must never be used.
+    const { default: PostgresAdapter } = await import('@auth/pg-adapter')
+    const adapter = PostgresAdapter(pool)
+    const mallory = await adapter.createUser({ name: 'Mallory', email: 'mallory@example.test', emailVerified: null, image: null })
+    const plantedId = crypto.randomUUID()
+    await adapter.createSession({ sessionToken: plantedId, userId: mallory.id, expires: new Date(Date.now() + 3_600_000) })
+
+    const context = await browser.newContext({ ignoreHTTPSErrors: true })
+    const page = await emailSignIn(context, dbApp, mailbox, 'grace@example.test')
+    const cookie = (await context.cookies(dbApp)).find((c) => c.name === S)
+    assert.ok(cookie && cookie.domain === '.example.test', 'the session id cookie covers the subdomains')
+    const calls = () => page.evaluate(async ([express, nest, app]) => {
+      const call = async (url, init) => {
+        const r = await fetch(url, { credentials: 'include', ...init })
+        return { status: r.status, body: await r.json() }
+      }
+      return { truth: await call(`${app}/api/truth`), express: await call(`${express}/session`), nest: await call(`${nest}/me`) }
+    }, [dbExpress, dbNest, dbApp])
+    const a = await calls()
+    assert.equal(a.truth.body.email, 'grace@example.test')
+    assert.deepEqual([a.express.status, a.express.body.strategy, a.express.body.email], [200, 'database', 'grace@example.test'])
+    assert.deepEqual(a.nest, { status: 200, body: { strategy: 'database', email: 'grace@example.test', token: null } })
+
+    const evilPage = await context.newPage()
+    await evilPage.goto(`${evil}/`)
+    await evilPage.evaluate((id) => {
+      document.cookie = `authjs.session-token=${id}; domain=.example.test; path=/; secure; samesite=lax`
+    }, plantedId)
+    const [response] = await Promise.all([
+      evilPage.waitForResponse((r) => r.url() === `${dbNest}/notes` && r.request().method() === 'POST'),
+      evilPage.evaluate((url) => fetch(url, { method: 'POST', credentials: 'include', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: 'x' }).catch(() => null), `${dbNest}/notes`),
+    ])
+    assert.equal(response.status(), 403, 'a cross-site write with a database session is refused')
+    const b = await calls()
+    assert.equal(b.express.body.email, 'grace@example.test', 'the planted id never wins')
+    assert.equal(b.nest.body.email, 'grace@example.test')
+
+    await page.goto(`${dbApp}/api/auth/signout`)
+    await Promise.all([page.waitForURL(`${dbApp}/`), page.click('button[type="submit"]')])
+    const out = await calls()
+    assert.equal(out.truth.body.email, null)
+    assert.deepEqual(out.express, { status: 401, body: { error: 'unauthorized', reason: 'INSECURE_COOKIE_ON_HTTPS' } })
+    assert.deepEqual([out.nest.status, out.nest.body.reason], [401, 'INSECURE_COOKIE_ON_HTTPS'])
+    assert.ok(!JSON.stringify(out).includes('mallory'))
+    await context.close()
+  } finally {
+    started.forEach(stop)
+    await mailbox.close()
+    await pool.end()
+    db.stop()
   }
 })

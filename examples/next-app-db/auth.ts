@@ -8,6 +8,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   trustHost: true,
   adapter,
   session: { strategy: 'database' },
+  // An API on a sibling subdomain receives the session cookie only when its Domain covers both.
+  ...(process.env.COOKIE_DOMAIN ? { cookies: { sessionToken: { options: { domain: process.env.COOKIE_DOMAIN } } } } : {}),
   providers: [
     Nodemailer({
       server: {
