@@ -10,7 +10,7 @@ import { join } from 'node:path'
 function binDir() {
   const root = '/usr/lib/postgresql'
   const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))) : []
-  if (!versions.length) throw new Error('PostgreSQL is not installed: run .ci/ensure-postgres.sh (apt-get install postgresql)')
+  if (!versions.length) throw new Error('PostgreSQL is not installed: run `bash .ci/ensure.sh postgresql` (apt-get install postgresql)')
   return join(root, versions.sort((a, b) => Number(a) - Number(b)).pop(), 'bin')
 }
 

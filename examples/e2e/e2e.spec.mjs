@@ -7,11 +7,9 @@
 import test, { after, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import http from 'node:http'
-import https from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { children, examples, freePort, install, launchChromium, run, start, stop, waitFor } from './harness.mjs'
+import { children, examples, freePort, install, launchChromium, run, start, stop, waitFor, tlsFront as frontWithTls } from './harness.mjs'
 
 const SECRET = 'e2e-secret-0123456789abcdef0123456789abcdef'
 const USERS = { small: `small.${'s'.repeat(300)}`, large: `large.${'L'.repeat(7000)}` }
@@ -19,21 +17,8 @@ const closers = []
 let browser
 let tls
 
-/** TLS termination in front of a plain-HTTP server, forwarding the protocol like a proxy does. */
 function tlsFront(port, target) {
-  const server = https.createServer(tls, (req, res) => {
-    const upstream = http.request(
-      { host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: { ...req.headers, 'x-forwarded-proto': 'https' } },
-      (up) => {
-        res.writeHead(up.statusCode, up.headers)
-        up.pipe(res)
-      },
-    )
-    upstream.on('error', () => res.destroy())
-    req.pipe(upstream)
-  })
-  closers.push(() => new Promise((r) => server.close(r)))
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', resolve))
+  return frontWithTls(tls, port, target).then((close) => closers.push(close))
 }
 
 before(async () => {

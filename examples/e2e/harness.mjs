@@ -2,6 +2,8 @@
 // group and stopped by PID, waiting for a server to answer, installing an example, Chromium.
 import { execFileSync, spawn } from 'node:child_process'
 import { rmSync } from 'node:fs'
+import http from 'node:http'
+import https from 'node:https'
 import net from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -136,4 +138,24 @@ export async function emailSignIn(context, base, mailbox, email) {
   await page.goto(await mailbox.magicLink(seen))
   await page.waitForURL(`${base}/`)
   return page
+}
+
+/**
+ * TLS termination in front of a plain-HTTP server, forwarding the protocol like a proxy does.
+ * Resolves to a function that closes it.
+ */
+export async function tlsFront(tls, port, target) {
+  const server = https.createServer(tls, (req, res) => {
+    const upstream = http.request(
+      { host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: { ...req.headers, 'x-forwarded-proto': 'https' } },
+      (up) => {
+        res.writeHead(up.statusCode, up.headers)
+        up.pipe(res)
+      },
+    )
+    upstream.on('error', () => res.destroy())
+    req.pipe(upstream)
+  })
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve))
+  return () => new Promise((r) => server.close(r))
 }

@@ -6,14 +6,13 @@
 import test, { after, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import http from 'node:http'
 import https from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { encode } from '@auth/core/jwt'
 import pg from 'pg'
 import { startPostgres, SCHEMA } from '../../__test__/postgres.mjs'
-import { children, emailSignIn, examples, freePort, install, launchChromium, run, start, startMailbox, stop, waitFor } from './harness.mjs'
+import { children, emailSignIn, examples, freePort, install, launchChromium, run, start, startMailbox, stop, waitFor, tlsFront as frontWithTls } from './harness.mjs'
 
 
 const SECRET = 'e2e-subdomain-secret-0123456789abcdef0123456789'
@@ -53,21 +52,8 @@ async function waitForTls(port, child, ms = 60_000) {
   throw new Error(`port ${port} did not answer: ${child.log()}`)
 }
 
-/** TLS termination in front of a plain-HTTP server, forwarding the protocol like a proxy does. */
 function tlsFront(port, target) {
-  const server = https.createServer(tls, (req, res) => {
-    const upstream = http.request(
-      { host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: { ...req.headers, 'x-forwarded-proto': 'https' } },
-      (up) => {
-        res.writeHead(up.statusCode, up.headers)
-        up.pipe(res)
-      },
-    )
-    upstream.on('error', () => res.destroy())
-    req.pipe(upstream)
-  })
-  closers.push(() => new Promise((r) => server.close(r)))
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', resolve))
+  return frontWithTls(tls, port, target).then((close) => closers.push(close))
 }
 
 before(async () => {
