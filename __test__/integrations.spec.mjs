@@ -239,3 +239,31 @@ test('NestJS: guard per route and as APP_GUARD, @Public, @NextAuthSession, on th
   assert.throws(() => NextAuthModule.forRoot({ secret: SECRET, allowedOrigins: 'https://app.example.test' }), { code: 'ERR_INVALID_OPTION' })
   void OLD_SECRET
 })
+
+test('every integration fails at start-up on a configuration mistake, and trusts same-origin fetches without allowedOrigins', async () => {
+  const { authenticate: expressAuth } = require('../integrations/express.js')
+  const { authenticate: honoAuth } = require('../integrations/hono.js')
+  const { NextAuthModule } = require('../integrations/nest.js')
+  const saved = { ...process.env }
+  try {
+    for (const k of ['AUTH_SECRET', 'AUTH_SECRET_1', 'AUTH_SECRET_2', 'AUTH_SECRET_3', 'NEXTAUTH_SECRET']) delete process.env[k]
+    for (const make of [() => expressAuth(), () => honoAuth({}), () => NextAuthModule.forRoot({})]) {
+      assert.throws(make, { code: 'ERR_MISSING_SECRET' })
+    }
+    for (const make of [() => expressAuth({ secret: SECRET, required: 'yes' }), () => honoAuth({ secret: SECRET, csrfHeader: '' })]) {
+      assert.throws(make, { code: 'ERR_INVALID_OPTION' })
+    }
+    // A database-only backend needs no secret.
+    assert.doesNotThrow(() => expressAuth({ adapter: downAdapter }))
+  } finally {
+    Object.assign(process.env, saved)
+  }
+  const { Hono } = require('hono')
+  const app = new Hono()
+  app.use('*', honoAuth({ secret: SECRET }))
+  app.post('/notes', (c) => c.json({ by: c.get('auth').user.email }))
+  const post = (headers) => app.request('/notes', { method: 'POST', headers: { cookie: sessionCookie, ...headers } })
+  assert.equal((await post({ 'sec-fetch-site': 'same-origin' })).status, 200)
+  assert.equal((await post({ 'sec-fetch-site': 'same-site', origin: EVIL })).status, 403)
+  assert.equal((await post({ 'sec-fetch-site': 'cross-site' })).status, 403)
+})

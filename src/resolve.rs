@@ -9,7 +9,7 @@ use crate::error::{Error, Reason};
 use crate::options::Options;
 use crate::policy::{self, Protocol, ProtocolFrom, SecureMode, Signals};
 use crate::secrets::Keyring;
-use crate::token::{self, Check, Found, Salts, TokenInfo};
+use crate::token::{self, Check, Found, Salts, TokenFormat, TokenInfo};
 
 /// What a resolution is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -245,10 +245,24 @@ impl Resolution<'_> {
 
   /// Opens one value found under (or, for a bearer token, tried with) the cookie name `name`.
   fn open(&self, value: &str, name: &str) -> Result<(Result<Found, Reason>, TokenInfo), Error> {
+    // With an adapter, a value that is not a JWE at all (a session id, or garbage) is judged
+    // without the secrets: a database-only app has none, and none need be read.
+    if self.takes_session_ids() {
+      if let Err(reason) = crate::jwe::parse(value) {
+        let format = if reason == Reason::OpaqueSessionToken {
+          TokenFormat::Opaque
+        } else {
+          TokenFormat::Unknown
+        };
+        let info = TokenInfo {
+          format: Some(format),
+          ..TokenInfo::default()
+        };
+        return Ok((Err(reason), info));
+      }
+    }
     let secrets = self.keys.list();
-    // With an adapter and no secret (a database-only app), a value that is not a JWE at all (a
-    // session id, or garbage) is judged without one; a JWE needs the secret.
-    if secrets.is_empty() && !(self.takes_session_ids() && crate::jwe::parse(value).is_err()) {
+    if secrets.is_empty() {
       return Err(Error::MissingSecret);
     }
     let salts = Salts {

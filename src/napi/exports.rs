@@ -2,7 +2,7 @@
 //! nothing here decides anything about tokens. The public JavaScript API is `index.js`, which
 //! builds on these.
 
-use napi::bindgen_prelude::{External, JsObjectValue, Unknown};
+use napi::bindgen_prelude::{Either, External, JsObjectValue, Unknown};
 use napi::{Env, ValueType};
 use napi_derive::napi;
 use serde_json::Value as Json;
@@ -13,7 +13,7 @@ use crate::claims::Clock;
 use crate::error::Error;
 use crate::options::{Debug, Options, Value, TABLE};
 use crate::report::TokenReport;
-use crate::resolve::{self, Outcome, Request, Session, Strategy, Want};
+use crate::resolve::{self, Outcome, Request, Session, Want};
 use crate::secrets::Keyring;
 use crate::token::{self, DecodeParams, EncodeParams};
 
@@ -81,34 +81,26 @@ pub fn token_json(env: Env, compiled: &External<Compiled>, source: Unknown) -> n
   })
 }
 
-/// A session of either strategy, for `getSession`: `null`; `{ strategy: "jwt", payload, claim }`
-/// (`payload` the JSON text, `claim` the backend token claim or `null`); or, with an adapter,
-/// `{ strategy: "database", sessionToken }` for the JS side to look up.
+/// A session of either strategy, for `getSession`: `null`; with an adapter, the id of a database
+/// session (a string; ids only come from cookies, never a Bearer header) for the JS side to look
+/// up; or `{ from, payload, claim }` for a JWT session (`payload` the JSON text, `claim` the backend
+/// token claim or `null`).
 #[napi(skip_typescript)]
-pub fn session(env: Env, compiled: &External<Compiled>, source: Unknown) -> napi::Result<Json> {
+pub fn session(env: Env, compiled: &External<Compiled>, source: Unknown) -> napi::Result<Either<Text, Json>> {
   guarded(&env, || {
     run(&env, &compiled.opts, source, Want::Session, |outcome, _| {
-      session_json(outcome)
+      let from = outcome.decisive.as_ref().map(|a| a.origin.as_str());
+      match outcome.found {
+        Err(_) => Either::B(Json::Null),
+        Ok(Session::Id(id)) => Either::A(Text(id.0)),
+        Ok(Session::Token(found)) => Either::B(serde_json::json!({
+          "from": from,
+          "payload": found.payload,
+          "claim": found.claim.and_then(|c| c.ok()),
+        })),
+      }
     })
   })
-}
-
-fn session_json(outcome: Outcome) -> Json {
-  let from = outcome.decisive.as_ref().map(|a| a.origin.as_str());
-  match outcome.found {
-    Err(_) => Json::Null,
-    Ok(Session::Token(found)) => serde_json::json!({
-      "strategy": Strategy::Jwt.as_str(),
-      "from": from,
-      "payload": found.payload,
-      "claim": found.claim.and_then(|c| c.ok()),
-    }),
-    Ok(Session::Id(id)) => serde_json::json!({
-      "strategy": Strategy::Database.as_str(),
-      "from": from,
-      "sessionToken": id.0,
-    }),
-  }
 }
 
 /// Whether a request's CSRF cookie value and header token are Auth.js's double-submit pair,
