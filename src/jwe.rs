@@ -113,6 +113,11 @@ fn parse_header(protected: &str) -> Result<Header, Reason> {
   Ok(Header { enc, kid })
 }
 
+/// Whether `token` has the shape of a compact JWE (five parts), without parsing it.
+pub fn may_be_compact(token: &str) -> bool {
+  token.bytes().filter(|&b| b == b'.').count() == 4
+}
+
 /// Parses a compact JWE and checks its header; nothing is decrypted.
 pub fn parse(token: &str) -> Result<Compact<'_>, Reason> {
   let mut parts = token.split('.');

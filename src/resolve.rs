@@ -9,7 +9,7 @@ use crate::error::{Error, Reason};
 use crate::options::Options;
 use crate::policy::{self, Protocol, ProtocolFrom, SecureMode, Signals};
 use crate::secrets::Keyring;
-use crate::token::{self, Check, Found, Salts, TokenFormat, TokenInfo};
+use crate::token::{self, Check, Found, Salts, TokenInfo};
 
 /// What a resolution is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -246,19 +246,13 @@ impl Resolution<'_> {
   /// Opens one value found under (or, for a bearer token, tried with) the cookie name `name`.
   fn open(&self, value: &str, name: &str) -> Result<(Result<Found, Reason>, TokenInfo), Error> {
     // With an adapter, a value that is not a JWE at all (a session id, or garbage) is judged
-    // without the secrets: a database-only app has none, and none need be read.
-    if self.takes_session_ids() {
-      if let Err(reason) = crate::jwe::parse(value) {
-        let format = if reason == Reason::OpaqueSessionToken {
-          TokenFormat::Opaque
-        } else {
-          TokenFormat::Unknown
-        };
-        let info = TokenInfo {
-          format: Some(format),
-          ..TokenInfo::default()
-        };
-        return Ok((Err(reason), info));
+    // without the secrets: a database-only app has none, and an id needs none read. A value shaped
+    // like a JWE is parsed here only when there is no secret, so it is never parsed twice.
+    let no_secret_needed =
+      self.takes_session_ids() && (!crate::jwe::may_be_compact(value) || self.keys.list().is_empty());
+    if no_secret_needed {
+      if let Some(judged) = token::unparsed(value) {
+        return Ok(judged);
       }
     }
     let secrets = self.keys.list();
@@ -270,18 +264,12 @@ impl Resolution<'_> {
       v4: self.opts.salt.as_deref().unwrap_or(""),
     };
     // Would it open under another candidate's name? Then it was issued under that name.
-    let others: Vec<&str> = match self.opts.salt {
-      Some(_) => Vec::new(),
-      None => self
-        .opts
-        .cookie_name
-        .iter()
-        .map(String::as_str)
-        .filter(|n| *n != name)
-        .collect(),
+    let others: &[String] = match self.opts.salt {
+      Some(_) => &[],
+      None => &self.opts.cookie_name,
     };
     let mut info = TokenInfo::default();
-    let result = token::open(value, secrets, salts, &others, &self.check, &mut info);
+    let result = token::open(value, secrets, salts, others, &self.check, &mut info);
     Ok((result, info))
   }
 

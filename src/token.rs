@@ -79,26 +79,40 @@ pub struct Check<'a> {
   pub claim_names: bool,
 }
 
-/// Opens one token. `other_v5_salts`: when it does not decrypt, the salts under which it would
-/// mean `WRONG_COOKIE_NAME` (checked only for a v5 `kid`, which makes it cheap).
+/// What a report says of a value that does not parse as a JWE.
+fn unparsed_format(reason: Reason) -> TokenFormat {
+  if reason == Reason::OpaqueSessionToken {
+    TokenFormat::Opaque
+  } else {
+    TokenFormat::Unknown
+  }
+}
+
+/// Why `value` is no JWE at all, as an attempt's result and what it learnt; `None` when it parses.
+pub fn unparsed(value: &str) -> Option<(Result<Found, Reason>, TokenInfo)> {
+  let reason = jwe::parse(value).err()?;
+  let info = TokenInfo {
+    format: Some(unparsed_format(reason)),
+    ..TokenInfo::default()
+  };
+  Some((Err(reason), info))
+}
+
+/// Opens one token. `other_v5_salts`: when it does not decrypt, the salts (its own is skipped)
+/// under which it would mean `WRONG_COOKIE_NAME` (checked only for a v5 `kid`, which makes it
+/// cheap).
 pub fn open(
   value: &str,
   secrets: &[String],
   salts: Salts<'_>,
-  other_v5_salts: &[&str],
+  other_v5_salts: &[String],
   check: &Check<'_>,
   info: &mut TokenInfo,
 ) -> Result<Found, Reason> {
   if value.len() > check.max_token_bytes {
     return Err(Reason::TooLarge);
   }
-  let token = jwe::parse(value).inspect_err(|r| {
-    info.format = Some(if *r == Reason::OpaqueSessionToken {
-      TokenFormat::Opaque
-    } else {
-      TokenFormat::Unknown
-    });
-  })?;
+  let token = jwe::parse(value).inspect_err(|r| info.format = Some(unparsed_format(*r)))?;
   info.enc = Some(token.enc);
   info.format = Some(if token.kid.is_some() || token.enc == Enc::A256CbcHs512 {
     TokenFormat::AuthjsV5
@@ -107,17 +121,20 @@ pub fn open(
   });
   let Some((payload, format, index)) = decrypt(&token, secrets, salts) else {
     let elsewhere = token.kid.is_some()
-      && other_v5_salts.iter().any(|salt| {
-        decrypt(
-          &token,
-          secrets,
-          Salts {
-            v5: salt,
-            v4: salts.v4,
-          },
-        )
-        .is_some()
-      });
+      && other_v5_salts
+        .iter()
+        .filter(|salt| *salt != salts.v5)
+        .any(|salt| {
+          decrypt(
+            &token,
+            secrets,
+            Salts {
+              v5: salt,
+              v4: salts.v4,
+            },
+          )
+          .is_some()
+        });
     return Err(if elsewhere {
       Reason::WrongCookieName
     } else {
@@ -339,7 +356,15 @@ mod tests {
     let mut info = TokenInfo::default();
     let salts = Salts { v5: "b", v4: "" };
     assert_eq!(
-      open(&token, &secrets, salts, &["a"], &check, &mut info).unwrap_err(),
+      open(
+        &token,
+        &secrets,
+        salts,
+        &["a".to_string(), "b".to_string()],
+        &check,
+        &mut info
+      )
+      .unwrap_err(),
       Reason::WrongCookieName
     );
     assert_eq!(
