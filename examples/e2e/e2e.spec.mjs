@@ -9,7 +9,7 @@ import assert from 'node:assert/strict'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { children, examples, freePort, install, launchChromium, run, start, stop, waitFor, tlsFront as frontWithTls } from './harness.mjs'
+import { children, credentialsSignIn, examples, freePort, install, launchChromium, run, start, stop, waitFor, tlsFront as frontWithTls } from './harness.mjs'
 
 const SECRET = 'e2e-secret-0123456789abcdef0123456789abcdef'
 const USERS = { small: `small.${'s'.repeat(300)}`, large: `large.${'L'.repeat(7000)}` }
@@ -76,15 +76,6 @@ async function serve(appName, https) {
   return { base, api, stop: () => [next, apiServer].forEach(stop) }
 }
 
-async function signIn(context, base, user) {
-  const page = await context.newPage()
-  await page.goto(`${base}/api/auth/signin`)
-  await page.fill('input[name="username"]', user)
-  await page.fill('input[name="password"]', 'demo')
-  await Promise.all([page.waitForURL(`${base}/`), page.click('button[type="submit"]')])
-  return page
-}
-
 async function everyAnswer(appName, page, base, api) {
   const json = async (path) => {
     const r = await page.request.get(`${base}${path}`)
@@ -127,7 +118,7 @@ for (const appName of Object.keys(APPS)) {
       try {
         for (const [user, expected] of Object.entries(USERS)) {
           const context = await browser.newContext({ ignoreHTTPSErrors: true })
-          const page = await signIn(context, base, user)
+          const page = await credentialsSignIn(context, base, user)
           // The cookie names the browser really holds: __Secure- only over HTTPS, chunked when large.
           const names = (await context.cookies(base)).map((c) => c.name).filter((n) => n.includes('session-token')).sort()
           const name = `${https ? '__Secure-' : ''}${APPS[appName].cookie}`

@@ -126,6 +126,16 @@ export async function startMailbox() {
   }
 }
 
+/** Signs in through an example app's Credentials form (the demo users' password is "demo"). */
+export async function credentialsSignIn(context, base, user) {
+  const page = await context.newPage()
+  await page.goto(`${base}/api/auth/signin`)
+  await page.fill('input[name="username"]', user)
+  await page.fill('input[name="password"]', 'demo')
+  await Promise.all([page.waitForURL(`${base}/`), page.click('button[type="submit"]')])
+  return page
+}
+
 /** Signs in by email on an Auth.js app: submits the address, opens the mailed link. */
 export async function emailSignIn(context, base, mailbox, email) {
   const page = await context.newPage()

@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { encode } from '@auth/core/jwt'
 import pg from 'pg'
 import { startPostgres, SCHEMA } from '../../__test__/postgres.mjs'
-import { children, emailSignIn, examples, freePort, install, launchChromium, run, start, startMailbox, stop, waitFor, tlsFront as frontWithTls } from './harness.mjs'
+import { children, credentialsSignIn, emailSignIn, examples, freePort, install, launchChromium, run, start, startMailbox, stop, waitFor, tlsFront as frontWithTls } from './harness.mjs'
 
 
 const SECRET = 'e2e-subdomain-secret-0123456789abcdef0123456789'
@@ -91,15 +91,6 @@ after(async () => {
   children.forEach(stop)
 })
 
-async function signIn(context, user) {
-  const page = await context.newPage()
-  await page.goto(`${app}/api/auth/signin`)
-  await page.fill('input[name="username"]', user)
-  await page.fill('input[name="password"]', 'demo')
-  await Promise.all([page.waitForURL(`${app}/`), page.click('button[type="submit"]')])
-  return page
-}
-
 /** From the app's page, with credentials: GET /me and a JSON POST /notes (a real CORS preflight). */
 function callApis(page) {
   return page.evaluate(async ([express, nest]) => {
@@ -121,7 +112,7 @@ test('APIs on a sibling subdomain see the app\'s session, refuse a hostile sibli
   const planted = await encode({ token: { backendToken: 'planted', email: 'mallory@example.test' }, secret: SECRET, salt: 'authjs.session-token' })
   for (const [user, expected] of Object.entries(USERS)) {
     const context = await browser.newContext({ ignoreHTTPSErrors: true })
-    const page = await signIn(context, user)
+    const page = await credentialsSignIn(context, app, user)
     const cookies = (await context.cookies(app)).filter((c) => c.name.startsWith(S))
     assert.ok(cookies.length >= (user === 'large' ? 2 : 1) && cookies.every((c) => c.domain === '.example.test' && c.secure), `${user}: the session cookie covers the subdomains`)
     // (From the page: only Chromium resolves *.example.test.)
