@@ -16,10 +16,10 @@ pub struct Clock {
 impl Clock {
   /// The system clock (whole seconds, as jose uses) with Auth.js's 15 s tolerance.
   pub fn system() -> Clock {
-    let now = std::time::SystemTime::now()
-      .duration_since(std::time::UNIX_EPOCH)
-      .map_or(0.0, |d| d.as_secs() as f64);
-    Clock { now, tolerance: 15.0 }
+    Clock {
+      now: crate::host::now_secs(),
+      tolerance: 15.0,
+    }
   }
 }
 

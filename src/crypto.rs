@@ -1,25 +1,41 @@
-//! Every cryptographic primitive the package uses, behind one seam, each from a maintained crate:
+//! Every cryptographic primitive the package uses, behind one seam, each from a maintained crate.
+//! The native build and the WebAssembly build differ only here:
 //!
-//! | primitive | crate |
-//! |---|---|
-//! | base64url without padding (strict: no padding, no other alphabet, canonical trailing bits) | `base64` (`URL_SAFE_NO_PAD`) |
-//! | HMAC-SHA512 | `hmac` + `sha2` |
-//! | constant-time comparison of tags | OpenSSL (`openssl::memcmp::eq`) |
-//! | HKDF-SHA256 (in `keys`) | `hkdf` + `sha2` |
-//! | SHA-256 / SHA-512 for JWK thumbprints (in `keys`) | `sha2` |
-//! | AES-256-CBC and AES-256-GCM | OpenSSL (`openssl`), ciphers fetched once |
-//! | random bytes (IVs, `jti`) | OpenSSL's CSPRNG (`openssl::rand`) |
-//! | JWE sealing (`encode`) | `josekit` |
+//! | primitive | native | WebAssembly |
+//! |---|---|---|
+//! | base64url without padding (strict: no padding, no other alphabet, canonical trailing bits) | `base64` (`URL_SAFE_NO_PAD`) | same |
+//! | HMAC-SHA512 | `hmac` + `sha2` | same |
+//! | HKDF-SHA256 (in `keys`) | `hkdf` + `sha2` | same |
+//! | SHA-256 / SHA-512 for JWK thumbprints (in `keys`) | `sha2` | same |
+//! | constant-time comparison | OpenSSL (`openssl::memcmp::eq`) | `subtle` |
+//! | AES-256-CBC and AES-256-GCM | OpenSSL (`openssl`), ciphers fetched once | `aes` + `cbc`, `aes-gcm` |
+//! | random bytes (IVs, `jti`) | OpenSSL's CSPRNG (`openssl::rand`) | the host's `crypto.getRandomValues`, handed in per call (`host`) |
+//! | JWE sealing (`encode`) | `josekit` | [`aes_encrypt`] |
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::cell::RefCell;
+#[cfg(not(target_arch = "wasm32"))]
 use std::sync::OnceLock;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
+#[cfg(not(target_arch = "wasm32"))]
 use openssl::cipher::{Cipher, CipherRef};
+#[cfg(not(target_arch = "wasm32"))]
 use openssl::cipher_ctx::CipherCtx;
 use sha2::Sha512;
+
+/// Whether `a` equals `b`, compared in constant time for equal lengths (lengths are not secret).
+pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+  if a.len() != b.len() {
+    return false;
+  }
+  #[cfg(not(target_arch = "wasm32"))]
+  return openssl::memcmp::eq(a, b);
+  #[cfg(target_arch = "wasm32")]
+  return subtle::ConstantTimeEq::ct_eq(a, b).into();
+}
 
 /// base64url, no padding.
 pub fn b64_encode(bytes: &[u8]) -> String {
@@ -47,11 +63,16 @@ pub fn is_b64_alphabet(text: &str) -> bool {
     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-/// Random bytes from OpenSSL's CSPRNG.
+/// Random bytes from OpenSSL's CSPRNG (native) or the host's (WebAssembly).
 pub fn random_bytes(n: usize) -> Option<Vec<u8>> {
-  let mut out = vec![0u8; n];
-  openssl::rand::rand_bytes(&mut out).ok()?;
-  Some(out)
+  #[cfg(not(target_arch = "wasm32"))]
+  {
+    let mut out = vec![0u8; n];
+    openssl::rand::rand_bytes(&mut out).ok()?;
+    Some(out)
+  }
+  #[cfg(target_arch = "wasm32")]
+  crate::host::random_bytes(n)
 }
 
 /// Overwrites a buffer with zeros in a way the optimiser may not remove.
@@ -101,10 +122,10 @@ impl MacKey {
   }
 
   /// Whether `tag` equals the leftmost `tag.len()` bytes of the tag of `parts`, compared in
-  /// constant time (OpenSSL's `CRYPTO_memcmp`). An empty or over-long tag never matches.
+  /// constant time ([`ct_eq`]). An empty or over-long tag never matches.
   pub fn verify_truncated(&self, parts: &[&[u8]], tag: &[u8]) -> bool {
     let mut full = self.tag(parts);
-    let ok = (1..=full.len()).contains(&tag.len()) && openssl::memcmp::eq(&full[..tag.len()], tag);
+    let ok = (1..=full.len()).contains(&tag.len()) && ct_eq(&full[..tag.len()], tag);
     wipe(&mut full);
     ok
   }
@@ -126,6 +147,7 @@ pub enum Aes {
 
 /// AES-256-CBC and AES-256-GCM fetched from the provider once: OpenSSL 3 otherwise looks the
 /// algorithm up by name on every initialisation, which costs more than decrypting a session.
+#[cfg(not(target_arch = "wasm32"))]
 fn cipher(aes: Aes) -> &'static CipherRef {
   static CBC: OnceLock<Option<Cipher>> = OnceLock::new();
   static GCM: OnceLock<Option<Cipher>> = OnceLock::new();
@@ -141,6 +163,7 @@ fn cipher(aes: Aes) -> &'static CipherRef {
   }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 thread_local! {
   /// This thread's reusable cipher context (OpenSSL cleanses its key schedule when it is
   /// re-initialised or freed).
@@ -149,6 +172,7 @@ thread_local! {
 
 /// Decrypts with AES-256 (`key` is 32 bytes). For GCM, `aad` and `tag` are checked; for CBC the
 /// PKCS#7 padding is (the caller authenticates first). `None` on any failure.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn aes_decrypt(
   aes: Aes,
   key: &[u8],
@@ -176,6 +200,69 @@ pub fn aes_decrypt(
     ctx.cipher_final_vec(&mut out).ok()?;
     Some(out)
   })
+}
+
+/// Decrypts with AES-256 in pure Rust (WebAssembly has no OpenSSL); same contract as the native
+/// `aes_decrypt`.
+#[cfg(target_arch = "wasm32")]
+pub fn aes_decrypt(
+  aes: Aes,
+  key: &[u8],
+  iv: &[u8],
+  aad: &[u8],
+  ciphertext: &[u8],
+  tag: &[u8],
+) -> Option<Vec<u8>> {
+  use aes::cipher::{BlockDecryptMut, KeyIvInit};
+  use aes_gcm::aead::{AeadInPlace, KeyInit};
+  match aes {
+    Aes::Cbc => cbc::Decryptor::<aes::Aes256>::new_from_slices(key, iv)
+      .ok()?
+      .decrypt_padded_vec_mut::<aes::cipher::block_padding::Pkcs7>(ciphertext)
+      .ok(),
+    Aes::Gcm => {
+      if iv.len() != 12 || tag.len() != 16 {
+        return None;
+      }
+      let cipher = aes_gcm::Aes256Gcm::new_from_slice(key).ok()?;
+      let mut out = ciphertext.to_vec();
+      cipher
+        .decrypt_in_place_detached(iv.into(), aad, &mut out, tag.into())
+        .ok()?;
+      Some(out)
+    }
+  }
+}
+
+/// Encrypts with AES-256 in pure Rust, for `encode` in WebAssembly: CBC with PKCS#7 padding
+/// (the caller adds the HMAC tag), or GCM returning `(ciphertext, tag)`.
+#[cfg(target_arch = "wasm32")]
+pub fn aes_encrypt(
+  aes: Aes,
+  key: &[u8],
+  iv: &[u8],
+  aad: &[u8],
+  plaintext: &[u8],
+) -> Option<(Vec<u8>, Vec<u8>)> {
+  use aes::cipher::{BlockEncryptMut, KeyIvInit};
+  use aes_gcm::aead::{AeadInPlace, KeyInit};
+  match aes {
+    Aes::Cbc => {
+      let out = cbc::Encryptor::<aes::Aes256>::new_from_slices(key, iv)
+        .ok()?
+        .encrypt_padded_vec_mut::<aes::cipher::block_padding::Pkcs7>(plaintext);
+      Some((out, Vec::new()))
+    }
+    Aes::Gcm => {
+      if iv.len() != 12 {
+        return None;
+      }
+      let cipher = aes_gcm::Aes256Gcm::new_from_slice(key).ok()?;
+      let mut out = plaintext.to_vec();
+      let tag = cipher.encrypt_in_place_detached(iv.into(), aad, &mut out).ok()?;
+      Some((out, tag.to_vec()))
+    }
+  }
 }
 
 #[cfg(test)]

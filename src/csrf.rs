@@ -23,7 +23,7 @@ pub fn double_submit_ok(cookie_value: &str, header_token: &str, secrets: &[Strin
   if token.is_empty() || header_token.is_empty() || token.len() != header_token.len() {
     return false;
   }
-  if !openssl::memcmp::eq(token.as_bytes(), header_token.as_bytes()) {
+  if !crate::crypto::ct_eq(token.as_bytes(), header_token.as_bytes()) {
     return false;
   }
   secrets.iter().any(|secret| {
@@ -31,7 +31,7 @@ pub fn double_submit_ok(cookie_value: &str, header_token: &str, secrets: &[Strin
       .iter()
       .map(|b| format!("{b:02x}"))
       .collect();
-    expected.len() == hash.len() && openssl::memcmp::eq(expected.as_bytes(), hash.as_bytes())
+    crate::crypto::ct_eq(expected.as_bytes(), hash.as_bytes())
   })
 }
 

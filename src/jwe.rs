@@ -8,8 +8,11 @@
 
 use std::cell::RefCell;
 
+#[cfg(not(target_arch = "wasm32"))]
 use josekit::jwe::enc::aescbc_hmac::AescbcHmacJweEncryption;
+#[cfg(not(target_arch = "wasm32"))]
 use josekit::jwe::enc::aesgcm::AesgcmJweEncryption;
+#[cfg(not(target_arch = "wasm32"))]
 use josekit::jwe::JweContentEncryption;
 use serde_json::Value;
 
@@ -192,22 +195,39 @@ pub fn encrypt(payload: &[u8], key: &DerivedKey, kid: Option<&str>) -> Result<St
   let header = serde_json::to_vec(&header).map_err(|_| Error::EncryptFailed)?;
   let protected = crypto::b64_encode(&header);
   let iv = crypto::random_bytes(sizes(key.enc).0).ok_or(Error::EncryptFailed)?;
-  let sealed = match key.enc {
-    Enc::A256CbcHs512 => {
-      AescbcHmacJweEncryption::A256cbcHs512.encrypt(key.bytes(), Some(&iv), payload, protected.as_bytes())
-    }
-    Enc::A256Gcm => {
-      AesgcmJweEncryption::A256gcm.encrypt(key.bytes(), Some(&iv), payload, protected.as_bytes())
-    }
-  };
-  let (ciphertext, tag) = sealed.map_err(|_| Error::EncryptFailed)?;
-  let tag = tag.ok_or(Error::EncryptFailed)?;
+  let (ciphertext, tag) = seal(payload, key, &iv, protected.as_bytes()).ok_or(Error::EncryptFailed)?;
   Ok(format!(
     "{protected}..{}.{}.{}",
     crypto::b64_encode(&iv),
     crypto::b64_encode(&ciphertext),
     crypto::b64_encode(&tag)
   ))
+}
+
+/// Seals with josekit (native).
+#[cfg(not(target_arch = "wasm32"))]
+fn seal(payload: &[u8], key: &DerivedKey, iv: &[u8], aad: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+  let sealed = match key.enc {
+    Enc::A256CbcHs512 => AescbcHmacJweEncryption::A256cbcHs512.encrypt(key.bytes(), Some(iv), payload, aad),
+    Enc::A256Gcm => AesgcmJweEncryption::A256gcm.encrypt(key.bytes(), Some(iv), payload, aad),
+  };
+  let (ciphertext, tag) = sealed.ok()?;
+  Some((ciphertext, tag?))
+}
+
+/// Seals with the pure-Rust primitives (WebAssembly): RFC 7518 §5.2.2.1 for A256CBC-HS512 (the
+/// second half of the key encrypts, the first half MACs, the tag is the MAC's first 32 bytes).
+#[cfg(target_arch = "wasm32")]
+fn seal(payload: &[u8], key: &DerivedKey, iv: &[u8], aad: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+  match key.enc {
+    Enc::A256CbcHs512 => {
+      let (ciphertext, _) = crypto::aes_encrypt(Aes::Cbc, &key.bytes()[32..], iv, aad, payload)?;
+      let al = ((aad.len() as u64) * 8).to_be_bytes();
+      let tag = key.mac()?.tag(&[aad, iv, &ciphertext, &al]);
+      Some((ciphertext, tag[..32].to_vec()))
+    }
+    Enc::A256Gcm => crypto::aes_encrypt(Aes::Gcm, key.bytes(), iv, aad, payload),
+  }
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod cookies;
 pub mod crypto;
 pub mod csrf;
 pub mod error;
+pub mod host;
 pub mod jwe;
 pub mod keys;
 // Not in unit-test builds: the core's tests run without Node.
@@ -25,6 +26,8 @@ pub mod report;
 pub mod resolve;
 pub mod secrets;
 pub mod token;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
 
 pub use error::{Error, Reason};
 pub use options::Options;

@@ -273,6 +273,33 @@ impl Options {
     }
   }
 
+  /// What the JS front needs to know of compiled options: `names` (candidates in resolution
+  /// order), `marks` (substrings one of which a Cookie header carrying a candidate contains), the
+  /// read limits, and `debug`: `"env"` (follow `DEBUG`), `"off"`, `"log"` or `"hook"`.
+  pub fn front_info(&self) -> serde_json::Value {
+    let debug = match self.debug {
+      Debug::Env => "env",
+      Debug::Off => "off",
+      Debug::Log => "log",
+      Debug::Hook => "hook",
+    };
+    serde_json::json!({
+      "adapter": self.adapter,
+      "claim": self.claim,
+      "adapterTimeout": self.adapter_timeout,
+      "sessionCacheTtl": self.session_cache_ttl,
+      "now": self.now,
+      "names": self.cookie_name,
+      "marks": self.marks(),
+      "maxCookies": self.max_cookies,
+      "maxHeaderBytes": self.max_header_bytes,
+      "maxTokenBytes": self.max_token_bytes,
+      // No secret given: they are read from the environment when a token is opened.
+      "secretsFromEnv": self.secret.is_empty(),
+      "debug": debug,
+    })
+  }
+
   /// Whether any candidate name is secure-prefixed.
   pub fn has_secure_names(&self) -> bool {
     self.cookie_name.iter().any(|n| is_secure_name(n))

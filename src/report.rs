@@ -100,4 +100,32 @@ impl TokenReport {
       claims: info.map(|i| i.claim_names.clone()).unwrap_or_default(),
     }
   }
+
+  /// The report as the object the native binding returns (for the WebAssembly build).
+  #[cfg(any(test, target_arch = "wasm32"))]
+  pub fn to_json(&self) -> serde_json::Value {
+    serde_json::json!({
+      "ok": self.ok,
+      "reason": self.reason.as_str(),
+      "hint": self.hint,
+      "cookieName": self.cookie_name,
+      "strategy": self.strategy.map(|s| s.as_str()),
+      "from": self.from.map(|s| s.as_str()),
+      "format": self.format.map(|s| s.as_str()),
+      "enc": self.enc.map(|s| s.as_str()),
+      "chunks": self.chunks,
+      "secretIndex": self.secret_index,
+      "protocol": self.protocol.as_str(),
+      "protocolFrom": self.protocol_from.map(|s| s.as_str()),
+      "presentCookies": self.present_cookies,
+      "checkedNames": self.checked_names,
+      "rejected": self.rejected.iter().map(|r| serde_json::json!({
+        "name": r.name,
+        "reason": r.reason.as_str(),
+      })).collect::<Vec<_>>(),
+      "issuedAt": self.issued_at,
+      "expiresAt": self.expires_at,
+      "claims": self.claims,
+    })
+  }
 }

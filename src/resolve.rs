@@ -159,7 +159,7 @@ impl Outcome {
 /// Resolves a request. The only error is a missing secret, raised when there is a token to
 /// decrypt and no secret to do it with; a request with no session needs none.
 pub fn resolve(req: &Request<'_>, opts: &Options, want: Want) -> Result<Outcome, Error> {
-  resolve_with_env(req, opts, want, |name| std::env::var(name).ok())
+  resolve_with_env(req, opts, want, crate::host::env_var)
 }
 
 /// [`resolve`], reading `AUTH_URL`/`NEXTAUTH_URL` through `env`.

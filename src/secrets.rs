@@ -31,7 +31,7 @@ pub fn from_env_with(get: impl Fn(&str) -> Option<String>) -> Vec<String> {
 
 /// [`from_env_with`] over the process environment.
 pub fn from_env() -> Vec<String> {
-  from_env_with(|name| std::env::var(name).ok())
+  from_env_with(crate::host::env_var)
 }
 
 /// A list of secrets, newest first, without empty strings; overwritten with zeros when dropped

@@ -11,7 +11,7 @@ use super::sources::read_source;
 use super::values::{guarded, object_or_absent, option_value, read_options, Failure, Result, Text};
 use crate::claims::Clock;
 use crate::error::Error;
-use crate::options::{Debug, Options, Value, TABLE};
+use crate::options::{Options, Value, TABLE};
 use crate::report::TokenReport;
 use crate::resolve::{self, Outcome, Request, Session, Want};
 use crate::secrets::Keyring;
@@ -36,29 +36,10 @@ pub fn compile(env: Env, options: Option<Unknown>, settle: Option<bool>) -> napi
   })
 }
 
-/// What the JS front needs to know of compiled options: `names` (candidates in resolution
-/// order), `marks` (substrings one of which a Cookie header carrying a candidate contains),
-/// `maxCookies`, and `debug`: `"env"` (follow `DEBUG`), `"off"`, `"log"` or `"hook"`.
+/// What the JS front needs to know of compiled options ([`Options::front_info`]).
 #[napi(skip_typescript)]
 pub fn compiled_info(compiled: &External<Compiled>) -> Json {
-  let opts = &compiled.opts;
-  let debug = match opts.debug {
-    Debug::Env => "env",
-    Debug::Off => "off",
-    Debug::Log => "log",
-    Debug::Hook => "hook",
-  };
-  serde_json::json!({
-    "adapter": opts.adapter,
-    "claim": opts.claim,
-    "adapterTimeout": opts.adapter_timeout,
-    "sessionCacheTtl": opts.session_cache_ttl,
-    "now": opts.now,
-    "names": opts.cookie_name,
-    "marks": opts.marks(),
-    "maxCookies": opts.max_cookies,
-    "debug": debug,
-  })
+  compiled.opts.front_info()
 }
 
 /// The backend token claim of the session, or `null`.

@@ -202,7 +202,10 @@ impl Reader<'_> {
       }
       return Ok(Some(deferred));
     }
-    if self.store(&obj)? {
+    // A `Headers` (it has the standard `getSetCookie`) before a cookie store: Cloudflare's
+    // `Headers` also has a non-standard `getAll(name)`.
+    let is_headers = function::<Unknown>(&obj, "getSetCookie")?.is_some();
+    if !is_headers && self.store(&obj)? {
       return Ok(None);
     }
     if function::<Unknown>(&obj, "get")?.is_some() {
