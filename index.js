@@ -1,11 +1,9 @@
 'use strict'
-// Public entry. The resolver is native (binding.js loads it). This file does what needs
-// JavaScript: telling "no argument" apart from `undefined`, awaiting a Promise source, reading
-// `next/headers` from the caller's Next.js request context, calling a `debug` function, and
-// keeping options compiled so that a call does not read them again. Options are validated and
-// interpreted natively (src/options.rs), never here.
+// The Node.js entry (Node, Bun, Deno): the native addon (binding.js loads it), or — where no
+// prebuilt binary exists for this platform, or a bundler dropped it — the WebAssembly build, with
+// one warning. The API itself is lib/front.js; Edge runtimes and Workers get edge/*.mjs instead.
 
-const binding = loadBinding()
+const { createApi } = require('./lib/front.js')
 const { sessionApi } = require('./integrations/session.js')
 
 /** The platform package this machine needs, e.g. `nextauth-backend-token-linux-x64-gnu`. */
@@ -18,286 +16,61 @@ function platformPackage() {
   return platform === 'win32' ? `${platform}-${arch}-msvc` : `${platform}-${arch}`
 }
 
+// `NEXTAUTH_BACKEND_TOKEN_BINDING=wasm` forces the WebAssembly build (to test it, or to compare).
 function loadBinding() {
+  if (process.env.NEXTAUTH_BACKEND_TOKEN_BINDING === 'wasm') return loadWasm()
+  let nativeError
   try {
     return require('./binding.js')
   } catch (cause) {
-    const target = platformPackage()
-    const supported = ['linux-x64-gnu', 'linux-arm64-gnu', 'linux-x64-musl', 'linux-arm64-musl', 'darwin-x64', 'darwin-arm64', 'win32-x64-msvc']
+    nativeError = cause
+  }
+  const target = platformPackage()
+  const supported = ['linux-x64-gnu', 'linux-arm64-gnu', 'linux-x64-musl', 'linux-arm64-musl', 'darwin-x64', 'darwin-arm64', 'win32-x64-msvc']
+  const why = supported.includes(target)
+    ? `the prebuilt binary for ${target} is missing (the optional dependency nextauth-backend-token-${target} ` +
+      `was not installed: reinstall without --no-optional / --omit=optional, on this platform)`
+    : `there is no prebuilt binary for ${target} (${process.platform} ${process.arch}; supported: ${supported.join(', ')})`
+  let binding
+  try {
+    binding = loadWasm()
+  } catch (cause) {
     const err = new Error(
-      supported.includes(target)
-        ? `nextauth-backend-token: the prebuilt binary for ${target} is missing: the optional dependency ` +
-            `nextauth-backend-token-${target} was not installed. Reinstall without --no-optional / ` +
-            `--omit=optional (and without --ignore-scripts issues), making sure the install ran on this ` +
-            `platform (${process.platform} ${process.arch}), not copied from another one.`
-        : `nextauth-backend-token: no prebuilt binary for ${target} (${process.platform} ${process.arch}); ` +
-            `supported: ${supported.join(', ')}. Build from source with a Rust toolchain: npm run build.`,
+      `nextauth-backend-token: ${why}, and the WebAssembly build could not be loaded either ` +
+        `(${cause && cause.message}). Reinstall the package, or build from source with a Rust toolchain: npm run build.`,
     )
     err.code = 'ERR_NATIVE_BINDING_MISSING'
-    err.cause = cause
+    err.cause = nativeError
     throw err
   }
-}
-
-function isThenable(value) {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof value.then === 'function'
-  )
-}
-
-function noRequestContext(cause) {
-  const err = new Error(
-    'called with no argument outside a Next.js request: pass the request, its headers, a cookie ' +
-      'store or the Cookie header (e.g. getBackendToken(req.headers.cookie))',
-  )
-  err.code = 'ERR_NO_REQUEST_CONTEXT'
-  if (cause !== undefined) err.cause = cause
-  return err
-}
-
-async function fromNextHeaders() {
-  let nextHeaders
-  try {
-    nextHeaders = require('next/headers')
-  } catch (e) {
-    throw noRequestContext(e)
-  }
-  let cookieStore, headerList
-  try {
-    ;[cookieStore, headerList] = await Promise.all([nextHeaders.cookies(), nextHeaders.headers()])
-  } catch (e) {
-    // Next.js throws its own control-flow errors (dynamic rendering bail-outs) from here; those
-    // must reach Next untouched.
-    if (e && typeof e === 'object' && ('digest' in e || e.$$typeof)) throw e
-    throw noRequestContext(e)
-  }
-  // The headers carry the complete Cookie header (every chunk) and the Authorization header.
-  return { headers: headerList, cookies: cookieStore }
-}
-
-// `DEBUG` follows the `debug` package's convention: comma/space separated names, `*` wildcards,
-// `-name` to exclude. Read once: loggers are configured before a server starts.
-function debugEnabled(spec) {
-  if (!spec) return false
-  let on = false
-  for (const raw of spec.split(/[\s,]+/)) {
-    if (!raw) continue
-    const negate = raw[0] === '-'
-    const pattern = new RegExp(`^${(negate ? raw.slice(1) : raw).replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`)
-    if (pattern.test('nextauth-backend-token')) {
-      if (negate) return false
-      on = true
-    }
-  }
-  return on
-}
-const DEBUG_FROM_ENV = debugEnabled(process.env.DEBUG)
-
-/** One log line: reason, hint and names. Never a value. */
-function formatReport(r) {
-  const rejected = r.rejected.map((x) => `${x.name}:${x.reason}`).join(', ')
-  return (
-    `nextauth-backend-token: null (${r.reason}) ${r.hint} ` +
-    `[protocol=${r.protocol}${r.protocolFrom ? ` via ${r.protocolFrom}` : ''}; ` +
-    `cookie=${r.cookieName ?? '-'}; rejected=${rejected || '-'}; present=${r.presentCookies.join(', ') || '-'}]`
-  )
-}
-
-// ---- compiled options -------------------------------------------------------------------------
-// Options are read across Node-API once per distinct options object, not once per call. A call
-// with options finds its compiled form by comparing the object's enumerable properties with a
-// snapshot taken when it was compiled (arrays element by element), so a new literal with the same
-// values reuses it, and a mutated object never gets results from stale settings.
-
-function compile(options, settle) {
-  const compiled = binding.compile(options, settle)
-  const info = binding.compiledInfo(compiled)
-  const debug = { env: DEBUG_FROM_ENV, off: false, log: true, hook: info.debug === 'hook' && options.debug }[info.debug]
-  return {
-    compiled,
-    names: info.names,
-    marks: info.marks,
-    // One mark (the usual case) is checked without a loop.
-    mark: info.marks.length === 1 ? info.marks[0] : undefined,
-    maxCookies: info.maxCookies,
-    debug,
-    claim: info.claim,
-    // The adapter the native reader accepted (an object with getSessionAndUser), kept as given.
-    adapter: info.adapter ? options.adapter : null,
-    adapterTimeout: info.adapterTimeout,
-    sessionCacheTtl: info.sessionCacheTtl,
-    now: info.now,
-  }
-}
-
-const DEFAULTS = compile(undefined, false)
-const MAX_CACHED = 8
-const cache = []
-
-function sameArray(a, b) {
-  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
-}
-
-function matches(cached, options) {
-  const snapshot = cached.snapshot
-  let count = 0
-  for (const key in options) {
-    const value = options[key]
-    if (value !== snapshot[key] && !sameArray(value, snapshot[key])) return false
-    count++
-  }
-  return count === cached.count
-}
-
-function entryFor(options) {
-  if (options === undefined || options === null) return DEFAULTS
-  if (typeof options !== 'object') return compile(options, false) // throws ERR_INVALID_OPTION
-  if (cache.length !== 0 && matches(cache[0], options)) return cache[0].entry
-  for (let i = 1; i < cache.length; i++) if (matches(cache[i], options)) return cache[i].entry
-  const entry = compile(options, false)
-  // Only plain objects whose every own property is enumerable are compared by snapshot: for
-  // anything else (class instances, proxies, hidden properties) the native reading may see what
-  // a for-in does not, so it is compiled on every call.
-  const proto = Object.getPrototypeOf(options)
-  if (proto === Object.prototype || proto === null) {
-    const snapshot = Object.create(null)
-    let count = 0
-    for (const key in options) {
-      const value = options[key]
-      snapshot[key] = Array.isArray(value) ? value.slice() : value
-      count++
-    }
-    if (Object.getOwnPropertyNames(options).length === count) {
-      cache.unshift({ snapshot, count, entry })
-      if (cache.length > MAX_CACHED) cache.pop()
-    }
-  }
-  return entry
-}
-
-// ---- resolution -------------------------------------------------------------------------------
-
-// A Cookie header that contains none of the marks (substrings of every candidate name) holds no
-// session: the answer is null without crossing into native code, so the 401 path costs indexOf.
-function quickMiss(entry, source) {
-  if (typeof source !== 'string' || entry.debug) return false
-  if (entry.mark !== undefined) return source.indexOf(entry.mark) === -1
-  const marks = entry.marks
-  for (let i = 0; i < marks.length; i++) if (source.indexOf(marks[i]) !== -1) return false
-  return true
-}
-
-// A cookie store (`cookies()`, `NextRequest.cookies`) is read entry by entry, each a round trip
-// into native code. Hand the resolver only the entries whose names start with a candidate name
-// (a superset of what it accepts: it applies the exact rule); values are never joined or
-// changed. An unusual store (getAll not returning an array, too many cookies) goes as it is.
-function narrow(entry, source) {
-  if (source === null || typeof source !== 'object' || typeof source.getAll !== 'function' || 'headers' in source) {
-    return source
-  }
-  const all = source.getAll()
-  if (!Array.isArray(all) || !(all.length <= entry.maxCookies)) return { getAll: () => all }
-  const names = entry.names
-  const wanted = []
-  for (const cookie of all) {
-    const name = cookie !== null && typeof cookie === 'object' ? cookie.name : undefined
-    if (typeof name === 'string' && names.some((base) => name.startsWith(base))) wanted.push(cookie)
-  }
-  return { getAll: () => wanted }
-}
-
-function explain(entry, source) {
-  const report = binding.report(entry.compiled, source)
-  if (typeof entry.debug === 'function') entry.debug(report)
-  else console.error(formatReport(report))
-}
-
-// The payload crosses the boundary as JSON text: V8's JSON.parse builds the object faster than
-// setting its properties one by one from native code.
-const parsePayload = (json) => (json === null ? null : JSON.parse(json))
-
-const sessions = sessionApi({ binding, explain: { log: (r) => console.error(formatReport(r)) } })
-
-const resolvers = {
-  // With an adapter, answers are Promises: a database session is looked up.
-  backendToken(entry, source) {
-    if (entry.adapter !== null) return quickMiss(entry, source) ? Promise.resolve(null) : sessions.backendToken(entry, source)
-    if (quickMiss(entry, source)) return null
-    const out = binding.backendToken(entry.compiled, narrow(entry, source))
-    if (out === null && entry.debug) explain(entry, source)
-    return out
-  },
-  token(entry, source) {
-    if (quickMiss(entry, source)) return null
-    const out = parsePayload(binding.tokenJson(entry.compiled, narrow(entry, source)))
-    if (out === null && entry.debug) explain(entry, source)
-    return out
-  },
-  // A report lists every cookie present, so the source is read whole.
-  report(entry, source) {
-    return entry.adapter !== null ? sessions.report(entry, source) : binding.report(entry.compiled, source)
-  },
-  session(entry, source) {
-    return quickMiss(entry, source) ? Promise.resolve(null) : sessions.getSession(entry, source)
-  },
-}
-
-/** A public function: `(source, options)`, or a bound resolver's `(source)`. */
-function publicFunction(resolve, fixed, alwaysAsync) {
-  const fn = function (source, options) {
-    if (arguments.length === 0) return fromNextHeaders().then((s) => resolve(fixed ?? DEFAULTS, s))
-    if (isThenable(source)) return Promise.resolve(source).then((s) => resolve(fixed ?? entryFor(options), s))
-    return resolve(fixed ?? entryFor(options), source)
-  }
-  if (!alwaysAsync) return fn
-  // A configuration mistake, thrown synchronously by the others, is a rejection here.
-  return function (source, options) {
-    try {
-      return Promise.resolve(fn.apply(this, arguments))
-    } catch (err) {
-      return Promise.reject(err)
-    }
-  }
-}
-
-/**
- * Options validated once, at start-up: a missing or short secret throws here, not on the first
- * request; calls carry no option cost.
- */
-// What the framework integrations (integrations/*.js) need beyond the public functions, under a
-// symbol so it is no part of the public API.
-const INTERNAL = Symbol.for('nextauth-backend-token.internal')
-const CSRF_COOKIE_NAMES = binding.csrfCookieNames()
-
-function createResolver(options) {
-  const entry = compile(options, true)
-  const resolver = {
-    getBackendToken: publicFunction(resolvers.backendToken, entry),
-    getToken: publicFunction(resolvers.token, entry),
-    inspectToken: publicFunction(resolvers.report, entry),
-    getSession: publicFunction(resolvers.session, entry, true),
-  }
-  Object.defineProperty(resolver, INTERNAL, {
-    value: Object.freeze({
-      authenticate: (source) => sessions.authenticate(entry, source),
-      csrfMatches: (cookieValue, headerToken) => binding.csrfMatches(entry.compiled, cookieValue, headerToken),
-      csrfCookieNames: CSRF_COOKIE_NAMES,
-    }),
+  process.emitWarning(`nextauth-backend-token: ${why}; using the WebAssembly build (same results, slower).`, {
+    code: 'NEXTAUTH_BACKEND_TOKEN_WASM_FALLBACK',
   })
-  return Object.freeze(resolver)
+  return binding
 }
 
-exports.getBackendToken = publicFunction(resolvers.backendToken)
-exports.getToken = publicFunction(resolvers.token)
-exports.inspectToken = publicFunction(resolvers.report)
-exports.getSession = publicFunction(resolvers.session, undefined, true)
-exports.createResolver = createResolver
-exports.formatReport = formatReport
-exports.decode = (params) => parsePayload(binding.decodeJson(params))
-exports.encode = binding.encode
-// Which artifact loaded (`"native"`), for diagnostics.
-exports.__napiBindingTarget = binding.__napiBindingTarget
+function loadWasm() {
+  const { readFileSync } = require('node:fs')
+  const { createBinding } = require('./lib/wasm.js')
+  const module = new WebAssembly.Module(readFileSync(require.resolve('./wasm/nextauth-backend-token.wasm')))
+  return createBinding(module, {
+    env: () => process.env,
+    random: (n) => require('node:crypto').randomFillSync(new Uint8Array(n)),
+  })
+}
+
+const api = createApi(loadBinding(), {
+  sessionApi,
+  debugEnv: process.env.DEBUG,
+  nextHeaders: () => require('next/headers'),
+})
+// One assignment per name, so that Node's ES module loader sees the named exports.
+exports.getBackendToken = api.getBackendToken
+exports.getToken = api.getToken
+exports.inspectToken = api.inspectToken
+exports.getSession = api.getSession
+exports.createResolver = api.createResolver
+exports.formatReport = api.formatReport
+exports.decode = api.decode
+exports.encode = api.encode
+exports.__napiBindingTarget = api.__napiBindingTarget
