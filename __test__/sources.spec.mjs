@@ -33,6 +33,17 @@ for (const [label, { header, jar }] of Object.entries(sessions)) {
     const asArray = [half.slice(0, 3).join('; '), half.slice(3).join('; ')]
     assert.equal(getBackendToken({ headers: { cookie: asArray } }, opts), expected)
     assert.equal(getBackendToken(new Map([['cookie', header]]), opts), expected)
+    // Cloudflare Workers' Headers also has a non-standard getAll(name): still a Headers.
+    class WorkersHeaders extends Headers {
+      getAll(name) {
+        if (typeof name !== 'string') throw new TypeError("Failed to execute 'getAll' on 'Headers'")
+        return name.toLowerCase() === 'set-cookie' ? this.getSetCookie() : [this.get(name)]
+      }
+    }
+    const workers = new WorkersHeaders({ cookie: header })
+    assert.equal(getBackendToken(workers, opts), expected)
+    assert.equal(inspectToken(workers, opts).ok, true)
+    assert.equal(getBackendToken(new Request('https://app.example.test/', { headers: workers }), opts), expected)
   })
 
   test(`${label} session: cookie stores (next/headers cookies(), NextRequest.cookies) and records`, () => {

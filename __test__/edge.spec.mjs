@@ -1,0 +1,190 @@
+// The WebAssembly build, run by the same cases (fixtures/edge-cases.mjs) as the native addon:
+// in workerd (the real Cloudflare Workers runtime, from the npm `workerd` package) through the
+// package's `workerd` export condition, and in Node through the fallback taken when the native
+// binary is missing. Every answer must equal the native addon's.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn, execFileSync } from 'node:child_process'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { SECRET, OLD_SECRET, mintV5, mintV4, chunk, tamper, V5_CHUNK, backendTokenOf } from './helpers.mjs'
+import { runCases } from './fixtures/edge-cases.mjs'
+import { freePort } from '../examples/e2e/harness.mjs'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const require = createRequire(import.meta.url)
+const S = '__Secure-authjs.session-token'
+let t, expected
+const dirs = []
+
+before(async () => {
+  const claims = { sub: 'user-1', name: 'Ada', email: 'ada@example.test', backendToken: 'bt-v5' }
+  const big = await mintV5({ claims: { ...claims, backendToken: backendTokenOf(9000, 'big') }, salt: S })
+  t = {
+    secret: SECRET,
+    oldSecret: OLD_SECRET,
+    v5: await mintV5({ claims, salt: S }),
+    v5plain: await mintV5({ claims: { ...claims, backendToken: 'bt-plain' } }),
+    v4: await mintV4({ claims: { ...claims, backendToken: 'bt-v4' } }),
+    chunkedHeader: chunk(S, big, V5_CHUNK).map(([n, v]) => `${n}=${v}`).join('; '),
+    rotated: await mintV5({ claims: { ...claims, backendToken: 'bt-rotated' }, secret: OLD_SECRET, salt: S }),
+    expired: await mintV5({ claims, salt: S, maxAge: -60 }),
+  }
+  t.tampered = tamper(t.v5, 3)
+  const native = require('../index.js')
+  assert.equal(native.__napiBindingTarget !== 'wasm32', true, 'the suite itself runs on the native addon')
+  expected = await runCases(native, t)
+})
+
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
+
+test('the native answers are the issuers\' (the reference the WebAssembly build must equal)', () => {
+  assert.equal(expected.v5, 'bt-v5')
+  assert.equal(expected.v5Request, 'bt-v5')
+  assert.equal(expected.v5Plain, 'bt-plain')
+  assert.equal(expected.v4, 'bt-v4')
+  assert.equal(expected.chunkedLength, 9000)
+  assert.equal(expected.rotated, 'bt-rotated')
+  assert.deepEqual(expected.tampered, [null, 'DECRYPTION_FAILED'])
+  assert.equal(expected.chunkMissing, 'CHUNK_MISSING')
+  assert.deepEqual(expected.plainOnHttps, [null, 'INSECURE_COOKIE_ON_HTTPS'])
+  assert.deepEqual(expected.signedOut, [null, 'NO_SESSION_COOKIE'])
+  assert.equal(expected.expired, 'EXPIRED')
+  assert.equal(expected.bearer, 'bt-v5')
+  assert.equal(expected.session.user.email, 'ada@example.test')
+  assert.equal(expected.report.ok, true)
+  assert.deepEqual(expected.wrongSecret, [null, 'DECRYPTION_FAILED'])
+  assert.deepEqual(expected.invalidSource, { code: 'ERR_INVALID_SOURCE', type: 'TypeError' })
+  assert.deepEqual(expected.invalidOption, { code: 'ERR_INVALID_OPTION', type: 'TypeError' })
+  assert.deepEqual(expected.shortSecret, { code: 'ERR_INVALID_OPTION', type: 'TypeError' })
+  assert.equal(expected.roundTrip, 'round-trip')
+  assert.equal(expected.issuerDecode, 'bt-v5')
+})
+
+test('workerd: the `workerd` condition loads the WebAssembly entry, which gives the native answers', async (t2) => {
+  // Where the package's export map sends a Workers bundler (as Node resolves it with the condition).
+  const entry = execFileSync(process.execPath, ['--conditions=workerd', '--input-type=module', '-e', 'console.log(import.meta.resolve("nextauth-backend-token"))'], { cwd: root })
+    .toString()
+    .trim()
+  const entryPath = fileURLToPath(entry)
+  assert.equal(relative(root, entryPath), join('edge', 'worker.mjs'))
+  const dir = mkdtempSync(join(tmpdir(), 'nbt-workerd-'))
+  dirs.push(dir)
+  const pkg = 'node_modules/nextauth-backend-token'
+  const modules = [
+    ['worker.mjs', 'esModule', join(root, '__test__/fixtures/edge-worker.mjs')],
+    ['edge-cases.mjs', 'esModule', join(root, '__test__/fixtures/edge-cases.mjs')],
+    ...['worker', 'start', 'front', 'session', 'wasm'].map((m) => [`${pkg}/edge/${m}.mjs`, 'esModule', join(root, `edge/${m}.mjs`)]),
+    [`${pkg}/wasm/nextauth-backend-token.wasm`, 'wasm', join(root, 'wasm/nextauth-backend-token.wasm')],
+  ]
+  // The bare specifier, as a bundler resolves it: to the entry the export map chose.
+  writeFileSync(join(dir, 'alias.mjs'), `export * from './${pkg}/${relative(root, entryPath)}'\n`)
+  modules.push(['nextauth-backend-token', 'esModule', join(dir, 'alias.mjs')])
+  // workerd embeds files by paths relative to its config: lay the modules out under `dir`.
+  for (const m of modules) {
+    const to = join(dir, 'files', m[0])
+    mkdirSync(dirname(to), { recursive: true })
+    cpSync(m[2], to)
+    m[2] = join('files', m[0])
+  }
+  const port = await freePort()
+  const config = `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [(name = "main", worker = .worker)],
+  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
+);
+const worker :Workerd.Worker = (
+  modules = [
+${modules.map(([name, kind, file]) => `    (name = ${JSON.stringify(name)}, ${kind} = embed ${JSON.stringify(file)}),`).join('\n')}
+  ],
+  compatibilityDate = "2025-09-01",
+);
+`
+  writeFileSync(join(dir, 'config.capnp'), config)
+  const bin = join(root, 'node_modules/.bin/workerd')
+  const child = spawn(bin, ['serve', join(dir, 'config.capnp'), '--verbose'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let log = ''
+  child.stdout.on('data', (d) => (log += d))
+  child.stderr.on('data', (d) => (log += d))
+  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+  t2.after(() => {
+    clearTimeout(killer)
+    child.kill('SIGKILL')
+  })
+  let res
+  for (let i = 0; i < 200 && !res; i++) {
+    try {
+      res = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: JSON.stringify(t) })
+    } catch {
+      if (child.exitCode !== null) break
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  }
+  assert.ok(res, `workerd did not answer:\n${log}`)
+  const body = await res.json()
+  assert.equal(res.status, 200, body.crash ?? log)
+  const { wasmFromBytes, hasProcess, ...got } = body
+  assert.equal(hasProcess, false, 'no Node compatibility: the entry uses no Node built-ins')
+  assert.equal(got.target, 'wasm32')
+  // Answers cross as JSON: compare with the native answers as JSON would carry them.
+  assert.deepEqual(got, { ...JSON.parse(JSON.stringify(expected)), target: 'wasm32' })
+  // As on Cloudflare: only precompiled modules. The package never compiles bytes, so it runs here.
+  assert.equal(wasmFromBytes, 'refused')
+})
+
+test('Node without the native binary falls back to the WebAssembly build, with one warning', async () => {
+  // A copy of the package without any .node file and out of reach of the platform packages.
+  const dir = mkdtempSync(join(tmpdir(), 'nbt-fallback-'))
+  dirs.push(dir)
+  const pkg = join(dir, 'nextauth-backend-token')
+  for (const f of ['package.json', 'index.js', 'binding.js', 'lib', 'integrations', 'wasm']) cpSync(join(root, f), join(pkg, f), { recursive: true })
+  const script = `
+    import { createRequire } from 'node:module'
+    import { runCases } from ${JSON.stringify(join(root, '__test__/fixtures/edge-cases.mjs'))}
+    const warnings = []
+    process.on('warning', (w) => warnings.push([w.code, w.message]))
+    const api = createRequire(import.meta.url)(${JSON.stringify(pkg)})
+    const t = JSON.parse(process.argv[1])
+    const out = await runCases(api, t)
+    await runCases(api, t)
+    await new Promise((r) => setImmediate(r))
+    console.log(JSON.stringify({ out, warnings }))`
+  const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(t)], {
+    cwd: dir,
+    env: { ...process.env, NEXTAUTH_BACKEND_TOKEN_BINDING: '' },
+  })
+  const { out, warnings } = JSON.parse(stdout.toString())
+  assert.equal(warnings.length, 1, JSON.stringify(warnings))
+  assert.equal(warnings[0][0], 'NEXTAUTH_BACKEND_TOKEN_WASM_FALLBACK')
+  assert.match(warnings[0][1], /prebuilt binary for linux-x64-gnu is missing.*WebAssembly build/)
+  assert.equal(out.target, 'wasm32')
+  assert.deepEqual(out, { ...JSON.parse(JSON.stringify(expected)), target: 'wasm32' })
+})
+
+test('without the native binary and without the WebAssembly file, the error names both and the fix', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nbt-nothing-'))
+  dirs.push(dir)
+  for (const f of ['package.json', 'index.js', 'binding.js', 'lib', 'integrations']) cpSync(join(root, f), join(dir, f), { recursive: true })
+  const script = `try { require(${JSON.stringify(dir)}) } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })) }`
+  const { code, message } = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: dir }).toString())
+  assert.equal(code, 'ERR_NATIVE_BINDING_MISSING')
+  assert.match(message, /linux-x64-gnu is missing/)
+  assert.match(message, /WebAssembly build could not be loaded/)
+  assert.doesNotMatch(message, /undefined-undefined/)
+})
+
+test('the WebAssembly file is small and the edge entries import no Node built-ins', () => {
+  const wasm = readFileSync(join(root, 'wasm/nextauth-backend-token.wasm'))
+  const mod = new WebAssembly.Module(wasm)
+  assert.deepEqual(WebAssembly.Module.imports(mod), [], 'the module imports nothing')
+  for (const f of ['next', 'worker', 'start', 'front', 'session', 'wasm']) {
+    const src = readFileSync(join(root, `edge/${f}.mjs`), 'utf8')
+    assert.doesNotMatch(src, /from ['"](node:|fs|path|crypto|buffer|process)/, f)
+    assert.doesNotMatch(src, /\brequire\(/, f)
+  }
+})
