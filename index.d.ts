@@ -118,6 +118,13 @@ export interface EncodeParams {
 export declare function formatReport(report: TokenReport): string
 
 /**
+ * Which build answers: `'native'` (the Node-API addon: Node, Bun, Deno) or `'wasm'` (the
+ * WebAssembly build: Edge runtimes, Workers, and Node where no prebuilt binary exists).
+ */
+export declare const implementation: 'native' | 'wasm'
+
+
+/**
  * What this package uses of an Auth.js adapter (v5 `@auth/*-adapter`, v4 `@next-auth/*-adapter`):
  * pass the adapter object the app gives NextAuth/Auth.js. Only `getSessionAndUser` is called.
  */

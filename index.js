@@ -73,4 +73,5 @@ exports.createResolver = api.createResolver
 exports.formatReport = api.formatReport
 exports.decode = api.decode
 exports.encode = api.encode
+exports.implementation = api.implementation
 exports.__napiBindingTarget = api.__napiBindingTarget

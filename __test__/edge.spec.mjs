@@ -35,7 +35,7 @@ before(async () => {
   }
   t.tampered = tamper(t.v5, 3)
   const native = require('../index.js')
-  assert.equal(native.__napiBindingTarget !== 'wasm32', true, 'the suite itself runs on the native addon')
+  assert.equal(native.implementation, 'native', 'the suite itself runs on the native addon')
   expected = await runCases(native, t)
 })
 
@@ -130,9 +130,9 @@ ${modules.map(([name, kind, file]) => `    (name = ${JSON.stringify(name)}, ${ki
   assert.equal(res.status, 200, body.crash ?? log)
   const { wasmFromBytes, hasProcess, ...got } = body
   assert.equal(hasProcess, false, 'no Node compatibility: the entry uses no Node built-ins')
-  assert.equal(got.target, 'wasm32')
+  assert.equal(got.implementation, 'wasm')
   // Answers cross as JSON: compare with the native answers as JSON would carry them.
-  assert.deepEqual(got, { ...JSON.parse(JSON.stringify(expected)), target: 'wasm32' })
+  assert.deepEqual(got, { ...JSON.parse(JSON.stringify(expected)), implementation: 'wasm' })
   // As on Cloudflare: only precompiled modules. The package never compiles bytes, so it runs here.
   assert.equal(wasmFromBytes, 'refused')
 })
@@ -162,8 +162,8 @@ test('Node without the native binary falls back to the WebAssembly build, with o
   assert.equal(warnings.length, 1, JSON.stringify(warnings))
   assert.equal(warnings[0][0], 'NEXTAUTH_BACKEND_TOKEN_WASM_FALLBACK')
   assert.match(warnings[0][1], /prebuilt binary for linux-x64-gnu is missing.*WebAssembly build/)
-  assert.equal(out.target, 'wasm32')
-  assert.deepEqual(out, { ...JSON.parse(JSON.stringify(expected)), target: 'wasm32' })
+  assert.equal(out.implementation, 'wasm')
+  assert.deepEqual(out, { ...JSON.parse(JSON.stringify(expected)), implementation: 'wasm' })
 })
 
 test('without the native binary and without the WebAssembly file, the error names both and the fix', () => {

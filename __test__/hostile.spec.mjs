@@ -91,7 +91,7 @@ test('a panic inside the native code becomes a coded Error, not an abort', { ski
 
 test('the published package exports exactly its documented API', () => {
   const api = Object.keys(require(fileURLToPath(new URL('../index.js', import.meta.url)))).sort()
-  assert.deepEqual(api, ['__napiBindingTarget', 'createResolver', 'decode', 'encode', 'formatReport', 'getBackendToken', 'getSession', 'getToken', 'inspectToken'])
+  assert.deepEqual(api, ['__napiBindingTarget', 'createResolver', 'decode', 'encode', 'formatReport', 'getBackendToken', 'getSession', 'getToken', 'implementation', 'inspectToken'])
   const native = Object.keys(require(fileURLToPath(new URL('../binding.js', import.meta.url))))
   assert.ok(!native.some((k) => /self.?test|panic|cache/i.test(k)), native.join(', '))
 })

@@ -6,4 +6,4 @@ import { start } from './start.mjs'
 
 const api = start(wasm, () => import('next/headers'))
 export const { getBackendToken, getToken, inspectToken, getSession, createResolver, formatReport, decode, encode } = api
-export const __napiBindingTarget = api.__napiBindingTarget
+export const implementation = api.implementation

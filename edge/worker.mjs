@@ -8,4 +8,4 @@ const noNext = () => {
 }
 const api = start(wasm, noNext)
 export const { getBackendToken, getToken, inspectToken, getSession, createResolver, formatReport, decode, encode } = api
-export const __napiBindingTarget = api.__napiBindingTarget
+export const implementation = api.implementation

@@ -282,7 +282,9 @@ function createApi(binding, host) {
     formatReport,
     decode: (params) => parsePayload(binding.decodeJson(params)),
     encode: binding.encode,
-    // Which artifact loaded (a native target, or `"wasm32"`), for diagnostics.
+    // Which build answers: `"native"` (the addon) or `"wasm"` (WebAssembly), for diagnostics.
+    implementation: binding.__napiBindingTarget === undefined ? 'wasm' : 'native',
+    // Which artifact napi-rs's loader loaded (the native build only).
     __napiBindingTarget: binding.__napiBindingTarget,
   }
 }

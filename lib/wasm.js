@@ -405,7 +405,6 @@ function createBinding(module, host) {
       })
       return run(OP.encode, 0)
     },
-    __napiBindingTarget: 'wasm32',
   }
 }
 

@@ -65,11 +65,15 @@ pub enum Debug {
 pub struct Spec {
   /// The option's name in JavaScript.
   pub name: &'static str,
-  /// Its TypeScript type.
+  /// Its TypeScript type. (The documentation fields feed the generated `index.d.ts` and README;
+  /// the WebAssembly build, which must stay small, leaves them out.)
+  #[cfg(not(target_arch = "wasm32"))]
   pub ts: &'static str,
   /// The default, as documented.
+  #[cfg(not(target_arch = "wasm32"))]
   pub default: &'static str,
   /// One line of documentation.
+  #[cfg(not(target_arch = "wasm32"))]
   pub doc: &'static str,
   set: fn(&mut Options, Value) -> Result<(), Error>,
 }
@@ -95,8 +99,11 @@ macro_rules! options {
     pub const TABLE: &[Spec] = &[$(
       Spec {
         name: $js,
+        #[cfg(not(target_arch = "wasm32"))]
         ts: $ts,
+        #[cfg(not(target_arch = "wasm32"))]
         default: $shown,
+        #[cfg(not(target_arch = "wasm32"))]
         doc: $doc,
         set: |o, v| {
           if !matches!(v, Value::Absent) {
@@ -416,6 +423,7 @@ fn limit(name: &'static str, v: Value) -> Result<usize, Error> {
 }
 
 /// The `ResolveOptions` TypeScript interface, rendered from the table.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn typescript() -> String {
   let mut out =
     String::from("/** Options of `getBackendToken`, `getToken`, `inspectToken` and `createResolver`. */\n");
@@ -434,6 +442,7 @@ pub fn typescript() -> String {
 }
 
 /// The README's options table, rendered from the table.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn markdown() -> String {
   let mut out = String::from("| option | type | default | meaning |\n|---|---|---|---|\n");
   for s in TABLE {
