@@ -38,6 +38,20 @@ after(async () => {
   children.forEach(stop)
 })
 
+test('Edge middleware runs the WebAssembly build, in a sandbox that refuses to compile bytes', async () => {
+  const { base, stop } = await serve('next-app-v4', false)
+  try {
+    const probe = await (await fetch(`${base}/edge/probe`)).json()
+    assert.deepEqual(probe, { compileFromBytes: 'refused', implementation: 'wasm' })
+    // The module was compiled by the build, not at run time: it is an asset of the middleware.
+    const manifest = JSON.parse(readFileSync(join(examples, 'next-app-v4', '.next', 'server', 'middleware-manifest.json'), 'utf8'))
+    const wasm = Object.values(manifest.middleware).flatMap((m) => m.wasm ?? [])
+    assert.equal(wasm.length, 1, JSON.stringify(manifest.middleware))
+  } finally {
+    stop()
+  }
+})
+
 test('the production builds load the package from node_modules, not bundled', () => {
   const walk = (d) => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]))
   for (const app of ['next-app-v5', 'next-app-v4']) {
@@ -59,9 +73,11 @@ async function serve(appName, https) {
   const front = https ? await freePort() : appPort
   const base = `${https ? 'https' : 'http'}://localhost:${front}`
   const api = `${https ? 'https' : 'http'}://localhost:${https ? await freePort() : apiPort}`
+  // Next's Edge sandbox made to refuse compiling WebAssembly from bytes, as Edge hosts do.
+  const sandbox = `--require ${join(examples, 'e2e', 'edge-sandbox.cjs')}`
   const next = start('npx', ['next', 'start', '-H', '127.0.0.1', '-p', String(appPort)], {
     cwd: join(examples, appName),
-    env: { ...APPS[appName].env(base), NODE_ENV: 'production' },
+    env: { ...APPS[appName].env(base), NODE_ENV: 'production', NODE_OPTIONS: sandbox },
   })
   const apiServer = start(process.execPath, ['server.mjs'], {
     cwd: join(examples, 'express-api'),
@@ -94,6 +110,10 @@ async function everyAnswer(appName, page, base, api) {
     out.routes.pagesReq = { status: pagesRoute.status, body: { token: pagesRoute.body.fromReq } }
     out.routes.pagesCookies = { status: pagesRoute.status, body: { token: pagesRoute.body.fromCookies } }
     out.routes.appRoute = await json('/api/token-app')
+    // middleware.ts on Next 15's default Edge runtime: the WebAssembly build.
+    const edge = await json('/edge/token')
+    out.routes.edgeMiddleware = edge.status === 200 ? edge : { status: edge.status, body: { token: edge.body.token } }
+    out.edgeReason = edge.body.reason
   }
   await page.goto(`${base}/rsc`)
   out.rsc = JSON.parse(await page.textContent('#out'))
@@ -148,6 +168,7 @@ for (const appName of Object.keys(APPS)) {
           assert.deepEqual(t.rsc, { fromStore: null, fromContext: null })
           if (v5) assert.equal(t.guarded, 401)
           assert.equal(t.express.header.status, 401)
+          if (!v5) assert.match(t.edgeReason, /^(DECRYPTION_FAILED|MALFORMED_TOKEN)$/)
           assert.match(t.express.header.body.reason, /^(DECRYPTION_FAILED|MALFORMED_TOKEN)$/)
 
           // Signing out through the issuer's own page: 401 everywhere.
@@ -160,6 +181,7 @@ for (const appName of Object.keys(APPS)) {
           for (const r of Object.values(out.routes)) assert.equal(r.status, 401)
           if (v5) assert.equal(out.guarded, 401)
           assert.deepEqual(out.express.header, { status: 401, body: { error: 'unauthorized', reason: 'NO_SESSION_COOKIE' } })
+          if (!v5) assert.equal(out.edgeReason, 'NO_SESSION_COOKIE')
           await context.close()
         }
       } finally {
