@@ -5,6 +5,8 @@
 import { createRequire } from 'node:module'
 import { createHmac, createDecipheriv, hkdfSync, timingSafeEqual } from 'node:crypto'
 import os from 'node:os'
+import { existsSync, readFileSync } from 'node:fs'
+import { gzipSync } from 'node:zlib'
 import { getToken as authjsGetToken } from '@auth/core/jwt'
 import v4jwt from 'next-auth/jwt'
 import { jwtDecrypt } from 'jose'
@@ -13,6 +15,19 @@ import { authjsSignIn, backendTokenOf } from '../examples/lib/sign-in.mjs'
 
 const require = createRequire(import.meta.url)
 const nbt = require(process.env.NBT_MODULE ?? '../index.js')
+// The WebAssembly build (npm run build:wasm), in this process, as an Edge runtime loads it: the
+// module precompiled, then instantiated.
+const WASM_FILE = new URL('../wasm/nextauth-backend-token.wasm', import.meta.url)
+const wasmBytes = existsSync(WASM_FILE) ? readFileSync(WASM_FILE) : null
+const wasmModule = wasmBytes && new WebAssembly.Module(wasmBytes)
+function wasmApi() {
+  const { createApi } = require('../lib/front.js')
+  const { createBinding } = require('../lib/wasm.js')
+  const { sessionApi } = require('../integrations/session.js')
+  const random = (n) => crypto.getRandomValues(new Uint8Array(n))
+  return createApi(createBinding(wasmModule, { env: () => process.env, random }), { sessionApi, nextHeaders: () => null })
+}
+const wasm = wasmModule && wasmApi()
 const QUICK = process.argv.includes('--quick')
 const SECRET = 'bench-secret-4c1f8a2e9b7d6c5a3f1e0d9c8b7a6f5e'
 process.env.AUTH_SECRET = SECRET
@@ -99,6 +114,10 @@ const contenders = {
   'ours getBackendToken { secret }': (h) => nbt.getBackendToken(h, { secret: SECRET }),
   'ours getBackendToken realistic options': (h) => nbt.getBackendToken(h, realistic()),
   ...(bound && { 'ours createResolver().getBackendToken': (h) => bound.getBackendToken(h) }),
+  ...(wasm && {
+    'wasm getBackendToken { secret }': (h) => wasm.getBackendToken(h, { secret: SECRET }),
+    'wasm createResolver().getBackendToken': ((r) => (h) => r.getBackendToken(h))(wasm.createResolver({ secret: SECRET })),
+  }),
   'ours getToken': (h) => nbt.getToken(h),
   '@auth/core getToken': (h) => authjsGetToken({ req: { headers: { cookie: h } }, secret: SECRET, secureCookie: true }),
   // next-auth@4 reads `req.cookies` (Next's parsed cookies): parse the header as Next would.
@@ -174,7 +193,7 @@ async function workload(title, input, names) {
 console.log(`Node ${process.version}, ${os.cpus()[0].model} (${os.cpus().length} cores), ${os.platform()} ${os.arch()}`)
 console.log(`W1 header ${W1.length} B, W2 header ${W2.length} B (${w2Session.length} chunks), W3 ${W3.length} B`)
 // next-auth@4 cannot read Auth.js v5 tokens at all: it is compared on its own format (W4).
-const ours = Object.keys(contenders).filter((n) => n.startsWith('ours getBackendToken') || n.startsWith('ours createResolver'))
+const ours = Object.keys(contenders).filter((n) => /^(ours|wasm) (getBackendToken|createResolver)/.test(n))
 const all = Object.keys(contenders).filter((n) => !n.startsWith('next-auth@4') && n !== 'plain indexOf scan')
 await workload('W1 typical (8 noise cookies + __Secure- session, 300-char backendToken)', W1, all)
 await workload('W2 chunked (7000-char backendToken, 3 chunks)', W2, all)
@@ -191,6 +210,28 @@ for (const [label, src] of w5) {
 const w5rows = await measureAll(w5.map(([label, src]) => [label, () => nbt.getBackendToken(src)]), null, ms * w5.length)
 const str = w5rows[0][1].meanNs
 for (const [label, r] of w5rows) console.log(`| ${label} | ${fmt(r.meanNs)} | ${(r.meanNs / str).toFixed(2)}× |`)
+if (wasm) {
+  console.log('\n### W6 WebAssembly build (Edge runtimes, Workers, the Node fallback)\n')
+  const gz = (b) => gzipSync(b, { level: 9 }).length
+  const kb = (n) => `${(n / 1024).toFixed(1)} KB`
+  const edgeFiles = ['next', 'start', 'front', 'wasm', 'session'].map((f) => readFileSync(new URL(`../edge/${f}.mjs`, import.meta.url)))
+  const loader = readFileSync(new URL('../edge/wasm.mjs', import.meta.url))
+  // Cold start as on an Edge host: the module arrives compiled; instantiate, set up, first call.
+  const cold = []
+  for (let i = 0; i < 25; i++) {
+    const t0 = performance.now()
+    const api = wasmApi()
+    if (api.createResolver({ secret: SECRET }).getBackendToken(W1) !== nbt.getBackendToken(W1)) throw new Error('W6 disagrees')
+    cold.push(performance.now() - t0)
+  }
+  cold.sort((a, b) => a - b)
+  console.log('| | value |\n|---|---:|')
+  console.log(`| .wasm raw / gzipped | ${kb(wasmBytes.length)} / ${kb(gz(wasmBytes))} |`)
+  console.log(`| loader (edge/wasm.mjs) raw / gzipped | ${kb(loader.length)} / ${kb(gz(loader))} |`)
+  console.log(`| all edge JavaScript (entry, API, loader, sessions) raw / gzipped, unminified | ${kb(edgeFiles.reduce((a, b) => a + b.length, 0))} / ${kb(gz(Buffer.concat(edgeFiles)))} |`)
+  console.log(`| cold start: instantiate + createResolver + first W1 call (median of 25) | ${cold[12].toFixed(2)} ms |`)
+}
+
 console.log('\n### Memory over 1,000,000 getBackendToken calls (W1)\n')
 const gc = globalThis.gc ?? (() => {})
 for (let i = 0; i < 20000; i++) nbt.getBackendToken(W1)
