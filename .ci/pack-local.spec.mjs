@@ -4,7 +4,7 @@
 import test from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { encode } from '@auth/core/jwt'
@@ -41,6 +41,8 @@ test('pack the platform package and the main package as napi prepublish lays the
     'README.md', 'SECURITY.md', 'bin/cli.js', 'binding.js', 'index.d.ts', 'index.js',
     ...['common', 'express', 'fastify', 'hono', 'nest'].flatMap((f) => [`integrations/${f}.d.ts`, `integrations/${f}.js`]),
     'integrations/session.js', 'package.json',
+    ...['front', 'next', 'session', 'start', 'wasm', 'worker'].map((f) => `edge/${f}.mjs`),
+    'lib/front.js', 'lib/wasm.js', 'wasm/nextauth-backend-token.wasm',
   ].sort())
   const kib = (b) => `${(b / 1024).toFixed(0)} KiB`
   console.log(`# unpacked: main ${kib(main.unpacked)}, ${TARGET} ${kib(platform.unpacked)}, total ${kib(main.unpacked + platform.unpacked)}`)
@@ -76,12 +78,26 @@ test('installed without Rust: require, import, types and the CLI through npx', a
   assert.match(cli.stdout, /valid token found \(OK\)/)
 })
 
-test('without the platform package: an error that names the package and the platform', () => {
+test('without the platform package: the WebAssembly build answers, after one warning naming the package', async () => {
   const app = project('no-binary', [main.file])
-  const r = spawnSync(process.execPath, ['-e', "try { require('nextauth-backend-token') } catch (e) { console.log(e.code); console.log(e.message) }"], { cwd: app, env: userEnv, encoding: 'utf8' })
-  const [code, message] = r.stdout.trim().split('\n')
-  assert.equal(code, 'ERR_NATIVE_BINDING_MISSING')
-  assert.match(message, new RegExp(`nextauth-backend-token-${TARGET}`))
-  assert.match(message, new RegExp(`prebuilt binary for ${TARGET}`))
-  assert.doesNotMatch(message, /^Cannot find module/)
+  const token = await encode({ token: { backendToken: 'from-wasm' }, secret: SECRET, salt: S })
+  const script = "const m = require('nextauth-backend-token'); console.log(m.implementation, m.getBackendToken(process.env.HEADER), m.getBackendToken(process.env.HEADER))"
+  const r = spawnSync(process.execPath, ['-e', script], { cwd: app, env: { ...userEnv, AUTH_SECRET: SECRET, HEADER: `${S}=${token}` }, encoding: 'utf8' })
+  assert.equal(r.status, 0, r.stderr)
+  assert.equal(r.stdout.trim(), 'wasm from-wasm from-wasm')
+  const warnings = r.stderr.split('\n').filter((l) => l.includes('Warning'))
+  assert.equal(warnings.length, 1, r.stderr)
+  assert.match(warnings[0], new RegExp(`nextauth-backend-token-${TARGET} was not installed.*WebAssembly build`))
+})
+
+test('installed: Edge and Workers conditions resolve to the WebAssembly entries', () => {
+  const app = join(work, 'app')
+  const resolve = (condition) =>
+    execFileSync(process.execPath, [`--conditions=${condition}`, '--input-type=module', '-e', "console.log(import.meta.resolve('nextauth-backend-token'))"], { cwd: app, env: userEnv, encoding: 'utf8' }).trim()
+  assert.match(resolve('edge-light'), /node_modules\/nextauth-backend-token\/edge\/next\.mjs$/)
+  assert.match(resolve('workerd'), /node_modules\/nextauth-backend-token\/edge\/worker\.mjs$/)
+  assert.match(resolve('worker'), /node_modules\/nextauth-backend-token\/edge\/worker\.mjs$/)
+  assert.match(resolve('node'), /node_modules\/nextauth-backend-token\/index\.js$/)
+  const wasm = join(app, 'node_modules/nextauth-backend-token/wasm/nextauth-backend-token.wasm')
+  assert.deepEqual(WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasm))), [])
 })
