@@ -16,12 +16,37 @@ function platformPackage() {
   return platform === 'win32' ? `${platform}-${arch}-msvc` : `${platform}-${arch}`
 }
 
+// Bun keeps `process.env` to itself: assignments and its own `.env` loading never reach the C
+// environment native code reads. Under Bun the variables the core reads are handed to it before
+// each call that may read them, when they changed.
+function withBunEnvironment(binding) {
+  const { ENV_NAMES } = require('./lib/wasm.js')
+  let last
+  const sync = () => {
+    let key = ''
+    for (const name of ENV_NAMES) key += (process.env[name] ?? '') + '\0'
+    if (key === last) return
+    binding.giveEnv(ENV_NAMES.flatMap((name) => [name, process.env[name] ?? '']))
+    last = key
+  }
+  const wrapped = Object.create(binding)
+  for (const name of ['compile', 'backendToken', 'tokenJson', 'report', 'session', 'csrfMatches', 'decodeJson', 'encode']) {
+    const call = binding[name]
+    wrapped[name] = function () {
+      sync()
+      return call.apply(binding, arguments)
+    }
+  }
+  return wrapped
+}
+
 // `NEXTAUTH_BACKEND_TOKEN_BINDING=wasm` forces the WebAssembly build (to test it, or to compare).
 function loadBinding() {
   if (process.env.NEXTAUTH_BACKEND_TOKEN_BINDING === 'wasm') return loadWasm()
   let nativeError
   try {
-    return require('./binding.js')
+    const native = require('./binding.js')
+    return process.versions.bun === undefined ? native : withBunEnvironment(native)
   } catch (cause) {
     nativeError = cause
   }

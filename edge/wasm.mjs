@@ -15,6 +15,7 @@ const WANT = { claim: 0, payload: 1, report: 2, session: 3 }
 // in Node, so each call reads only the names its options can use.
 const URL_NAMES = ['AUTH_URL', 'NEXTAUTH_URL']
 const SECRET_NAMES = ['AUTH_SECRET_3', 'AUTH_SECRET_2', 'AUTH_SECRET_1', 'AUTH_SECRET', 'NEXTAUTH_SECRET']
+const ENV_NAMES = [...URL_NAMES, ...SECRET_NAMES]
 // The kinds of unsupported source, indexed as src/wasm.rs names them.
 const INVALID = ['number', 'boolean', 'bigint', 'symbol', 'function']
 const MAX_OTHER_HEADER = 64 * 1024
@@ -408,4 +409,4 @@ function createBinding(module, host) {
   }
 }
 
-export { createBinding }
+export { createBinding, ENV_NAMES }

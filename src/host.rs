@@ -1,13 +1,48 @@
 //! What the core asks of the place it runs in: environment variables, the time, random bytes.
 //!
-//! Natively these come from the process. WebAssembly (`wasm32-unknown-unknown`, no imports) has
-//! none of them: the JavaScript loader hands them in — the environment when it changes, the time
-//! and (for `encode`) random bytes with each call — and `crate::wasm` keeps them here.
+//! Natively these come from the process — except the environment under Bun, whose `process.env`
+//! (assignments, its own `.env` loading) never reaches the C environment: there `index.js` hands
+//! the variables in ([`give_env`]). WebAssembly (`wasm32-unknown-unknown`, no imports) has none of
+//! them: the JavaScript loader hands them in — the environment when it changes, the time and (for
+//! `encode`) random bytes with each call — and `crate::wasm` keeps them here.
 
-/// An environment variable (`AUTH_SECRET`, `AUTH_URL`, ...).
 #[cfg(not(target_arch = "wasm32"))]
-pub fn env_var(name: &str) -> Option<String> {
-  std::env::var(name).ok()
+pub use process::*;
+
+#[cfg(not(target_arch = "wasm32"))]
+mod process {
+  use std::sync::atomic::{AtomicBool, Ordering};
+  use std::sync::Mutex;
+
+  use crate::secrets::SecretList;
+
+  /// Whether variables were handed in (checked first, so the usual case takes no lock).
+  static GIVEN: AtomicBool = AtomicBool::new(false);
+  static VARS: Mutex<Vec<(String, SecretList)>> = Mutex::new(Vec::new());
+
+  /// An environment variable (`AUTH_SECRET`, `AUTH_URL`, ...): the handed-in value when variables
+  /// were handed in, otherwise the process environment's.
+  pub fn env_var(name: &str) -> Option<String> {
+    if GIVEN.load(Ordering::Acquire) {
+      let vars = VARS.lock().unwrap_or_else(|e| e.into_inner());
+      return vars
+        .iter()
+        .find(|(n, _)| n == name)
+        .and_then(|(_, v)| v.first().cloned());
+    }
+    std::env::var(name).ok()
+  }
+
+  /// From now on, these are the environment variables the core reads (an empty value is unset);
+  /// the previous values are wiped.
+  pub fn give_env(vars: Vec<(String, String)>) {
+    let vars = vars
+      .into_iter()
+      .map(|(n, v)| (n, SecretList::new(vec![v])))
+      .collect();
+    *VARS.lock().unwrap_or_else(|e| e.into_inner()) = vars;
+    GIVEN.store(true, Ordering::Release);
+  }
 }
 
 /// The time in epoch seconds (whole seconds, as jose uses).

@@ -103,6 +103,20 @@ pub fn csrf_matches(
   })
 }
 
+/// Hands in the environment variables the core reads, as name/value pairs (for runtimes whose
+/// `process.env` is not the C environment: Bun).
+#[napi(skip_typescript)]
+pub fn give_env(env: Env, pairs: Vec<String>) -> napi::Result<()> {
+  guarded(&env, || {
+    let vars = pairs
+      .chunks_exact(2)
+      .map(|p| (p[0].clone(), p[1].clone()))
+      .collect();
+    crate::host::give_env(vars);
+    Ok(())
+  })
+}
+
 /// The CSRF cookie names, in the order they are looked for.
 #[napi(skip_typescript)]
 pub fn csrf_cookie_names() -> Vec<&'static str> {
