@@ -16,14 +16,13 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { SECRET, OLD_SECRET, mintV5, mintV4, chunk, tamper, V5_CHUNK, backendTokenOf } from '../__test__/helpers.mjs'
+import { caseTokens } from '../__test__/helpers.mjs'
 import { runCases } from '../__test__/fixtures/edge-cases.mjs'
 import { TARGETS, artifact, root, runtimes } from './linux.mjs'
 import { packPackages } from './pack.mjs'
 
 // The resolver against both issuers' tokens, every source kind, and the framework integrations.
 const SUITE = ['resolve', 'sources', 'interop', 'integrations'].map((f) => `__test__/${f}.spec.mjs`)
-const S = '__Secure-authjs.session-token'
 const work = mkdtempSync(join(tmpdir(), 'nbt-linux-'))
 let t, expected, app, rt
 
@@ -36,19 +35,7 @@ const run = (cmd, args, opts = {}) => {
 before(async () => {
   for (const name of Object.keys(TARGETS)) assert.ok(existsSync(artifact(name)), `${artifact(name)} missing: run npm run build:linux`)
   rt = runtimes()
-  const claims = { sub: 'user-1', name: 'Ada', email: 'ada@example.test', backendToken: 'bt-v5' }
-  const big = await mintV5({ claims: { ...claims, backendToken: backendTokenOf(9000, 'big') }, salt: S })
-  t = {
-    secret: SECRET,
-    oldSecret: OLD_SECRET,
-    v5: await mintV5({ claims, salt: S }),
-    v5plain: await mintV5({ claims: { ...claims, backendToken: 'bt-plain' } }),
-    v4: await mintV4({ claims: { ...claims, backendToken: 'bt-v4' } }),
-    chunkedHeader: chunk(S, big, V5_CHUNK).map(([n, v]) => `${n}=${v}`).join('; '),
-    rotated: await mintV5({ claims: { ...claims, backendToken: 'bt-rotated' }, secret: OLD_SECRET, salt: S }),
-    expired: await mintV5({ claims, salt: S, maxAge: -60 }),
-  }
-  t.tampered = tamper(t.v5, 3)
+  t = await caseTokens()
 
   // Install the main package and all four platform packages from tarballs, as npm would on each
   // machine (--force: this x64 machine installs the other CPUs' and libcs' packages too).

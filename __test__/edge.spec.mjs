@@ -10,13 +10,12 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { SECRET, OLD_SECRET, mintV5, mintV4, chunk, tamper, V5_CHUNK, backendTokenOf } from './helpers.mjs'
+import { caseTokens } from './helpers.mjs'
 import { runCases } from './fixtures/edge-cases.mjs'
 import { freePort } from '../examples/e2e/harness.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const require = createRequire(import.meta.url)
-const S = '__Secure-authjs.session-token'
 let t, expected
 const dirs = []
 // This file compares the WebAssembly build with the native addon, so it needs the native addon
@@ -28,19 +27,7 @@ const skipWorkerd = skip || (process.env.NBT_PLATFORM_JOB && 'platform job: work
 
 before(async () => {
   if (forcedWasm) return
-  const claims = { sub: 'user-1', name: 'Ada', email: 'ada@example.test', backendToken: 'bt-v5' }
-  const big = await mintV5({ claims: { ...claims, backendToken: backendTokenOf(9000, 'big') }, salt: S })
-  t = {
-    secret: SECRET,
-    oldSecret: OLD_SECRET,
-    v5: await mintV5({ claims, salt: S }),
-    v5plain: await mintV5({ claims: { ...claims, backendToken: 'bt-plain' } }),
-    v4: await mintV4({ claims: { ...claims, backendToken: 'bt-v4' } }),
-    chunkedHeader: chunk(S, big, V5_CHUNK).map(([n, v]) => `${n}=${v}`).join('; '),
-    rotated: await mintV5({ claims: { ...claims, backendToken: 'bt-rotated' }, secret: OLD_SECRET, salt: S }),
-    expired: await mintV5({ claims, salt: S, maxAge: -60 }),
-  }
-  t.tampered = tamper(t.v5, 3)
+  t = await caseTokens()
   const native = require('../index.js')
   assert.equal(native.implementation, 'native', 'the suite itself runs on the native addon')
   expected = await runCases(native, t)

@@ -4,7 +4,7 @@
 // - NextAuth v4: `next-auth@4`'s `encode`, split with v4's chunk size.
 import { encode as authjsEncode } from '@auth/core/jwt'
 import v4jwt from 'next-auth/jwt'
-import { authjsSignIn as signIn } from '../examples/lib/sign-in.mjs'
+import { authjsSignIn as signIn, backendTokenOf } from '../examples/lib/sign-in.mjs'
 
 export { NOISE, backendTokenOf, liveCookies, cookieHeader } from '../examples/lib/sign-in.mjs'
 
@@ -44,3 +44,25 @@ export function tamper(token, part) {
 }
 
 export const now = () => Math.floor(Date.now() / 1000)
+
+/**
+ * The tokens of the shared cases (fixtures/edge-cases.mjs), minted by the issuers: v5 (secure and
+ * plain names), v4, a chunked session, one under the old secret, one expired, one tampered.
+ */
+export async function caseTokens() {
+  const S = '__Secure-authjs.session-token'
+  const claims = { sub: 'user-1', name: 'Ada', email: 'ada@example.test', backendToken: 'bt-v5' }
+  const big = await mintV5({ claims: { ...claims, backendToken: backendTokenOf(9000, 'big') }, salt: S })
+  const t = {
+    secret: SECRET,
+    oldSecret: OLD_SECRET,
+    v5: await mintV5({ claims, salt: S }),
+    v5plain: await mintV5({ claims: { ...claims, backendToken: 'bt-plain' } }),
+    v4: await mintV4({ claims: { ...claims, backendToken: 'bt-v4' } }),
+    chunkedHeader: chunk(S, big, V5_CHUNK).map(([n, v]) => `${n}=${v}`).join('; '),
+    rotated: await mintV5({ claims: { ...claims, backendToken: 'bt-rotated' }, secret: OLD_SECRET, salt: S }),
+    expired: await mintV5({ claims, salt: S, maxAge: -60 }),
+  }
+  t.tampered = tamper(t.v5, 3)
+  return t
+}
