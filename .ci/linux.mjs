@@ -12,7 +12,8 @@
 //       arm64 cross glibc and libstdc++ as its root;
 //     - x64 and arm64 musl: Bun's musl builds (npm `@oven/bun-linux-*-musl`; Bun loads Node-API
 //       addons) in a root of their own that holds no glibc at all: Debian 13's musl loader, and
-//       Alpine's libstdc++ and libgcc_s as the musllinux wheels of numpy carry them (PyPI).
+//       Alpine's libstdc++ and libgcc_s as the musllinux wheels of numpy carry them (PyPI);
+//     - and Deno (npm `@deno/linux-x64-glibc`) for x64 glibc, beside this machine's Node.
 //
 // Everything is downloaded from the registries (PyPI, npm, Debian) at pinned versions.
 import { execFileSync } from 'node:child_process'
@@ -35,6 +36,7 @@ const PINS = {
   cargoZigbuild: '0.24.1',
   nodeArm64: '22.23.5',
   bun: '1.4.5',
+  deno: '2.9.6',
   numpy: '2.2.6', // its musllinux wheels carry Alpine's libstdc++ and libgcc_s
   musl: '1.2.5', // Debian 13 (trixie): Alpine's libstdc++ needs musl 1.2.4 or newer
 }
@@ -185,10 +187,19 @@ export function muslRoot(arch) {
   })
 }
 
+/** Deno (x64 glibc): it loads Node-API addons too. */
+function deno() {
+  return once(join(work, 'deno'), (dir) => {
+    log(`Deno ${PINS.deno} from npm`)
+    npmPack(`@deno/linux-x64-glibc@${PINS.deno}`, dir)
+  })
+}
+
 export function runtimes() {
   sh('bash', [join(root, '.ci', 'ensure.sh'), 'qemu'], { stdio: 'inherit' })
   return {
     nodeArm64: join(nodeArm64(), 'package', 'bin', 'node'),
+    deno: join(deno(), 'package', 'deno'),
     armGlibcRoot: '/usr/aarch64-linux-gnu',
     muslX64: muslRoot('x86_64'),
     muslArm64: muslRoot('aarch64'),

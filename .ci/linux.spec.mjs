@@ -158,6 +158,13 @@ for (const name of ['linux-x64-musl', 'linux-arm64-musl']) {
   })
 }
 
+test('linux-x64-gnu under Deno: it picks its package and gives the native answers', { timeout: 300_000 }, () => {
+  const got = JSON.parse(run(rt.deno, ['run', '--allow-all', 'run.mjs'], { cwd: app, env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' } }))
+  assert.equal(got.arch, 'x64')
+  assert.deepEqual(got.loaded, ['nextauth-backend-token-linux-x64-gnu/nextauth-backend-token.linux-x64-gnu.node'])
+  assert.deepEqual(got.out, expected)
+})
+
 // A test runner of its own (not a child of this one): the parent's NODE_TEST_CONTEXT is dropped.
 const { NODE_TEST_CONTEXT, ...ownEnv } = process.env
 
