@@ -1,6 +1,6 @@
 // Every Linux target, built and run on this x64 machine.
 //
-//   node .ci/linux.mjs build     (npm run build:linux)
+//   node .ci/linux.mjs build     (npm run build:linux, after npm run build:dist)
 //     linux-x64-gnu comes from `npm run build:dist` (the napi-rs glibc 2.17 toolchain); arm64 glibc
 //     and both musl targets are cross-compiled with zig (`napi build -x`, cargo-zigbuild), glibc
 //     pinned to 2.17 by the target suffix, OpenSSL vendored and linked statically, musl linked
