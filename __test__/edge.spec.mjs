@@ -9,7 +9,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { caseTokens } from './helpers.mjs'
 import { runCases } from './fixtures/edge-cases.mjs'
 import { freePort } from '../examples/e2e/harness.mjs'
@@ -18,6 +18,15 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const require = createRequire(import.meta.url)
 let t, expected
 const dirs = []
+// This machine's platform package, named as index.js names it (the release workflow runs this file
+// on macOS, Windows and Alpine too).
+const glibc = process.report?.getReport?.().header?.glibcVersionRuntime
+const TARGET =
+  process.platform === 'linux'
+    ? `linux-${process.arch}-${glibc ? 'gnu' : 'musl'}`
+    : process.platform === 'win32'
+      ? `win32-${process.arch}-msvc`
+      : `${process.platform}-${process.arch}`
 // This file compares the WebAssembly build with the native addon, so it needs the native addon
 // (under `npm run test:wasm` the other files run on WebAssembly instead). Platform jobs of the
 // release workflow have no workerd for every libc (Alpine).
@@ -139,7 +148,7 @@ test('Node without the native binary falls back to the WebAssembly build, with o
   for (const f of ['package.json', 'index.js', 'binding.js', 'lib', 'integrations', 'wasm']) cpSync(join(root, f), join(pkg, f), { recursive: true })
   const script = `
     import { createRequire } from 'node:module'
-    import { runCases } from ${JSON.stringify(join(root, '__test__/fixtures/edge-cases.mjs'))}
+    import { runCases } from ${JSON.stringify(pathToFileURL(join(root, '__test__/fixtures/edge-cases.mjs')).href)}
     const warnings = []
     process.on('warning', (w) => warnings.push([w.code, w.message]))
     const api = createRequire(import.meta.url)(${JSON.stringify(pkg)})
@@ -155,7 +164,7 @@ test('Node without the native binary falls back to the WebAssembly build, with o
   const { out, warnings } = JSON.parse(stdout.toString())
   assert.equal(warnings.length, 1, JSON.stringify(warnings))
   assert.equal(warnings[0][0], 'NEXTAUTH_BACKEND_TOKEN_WASM_FALLBACK')
-  assert.match(warnings[0][1], /prebuilt binary for linux-x64-gnu is missing.*WebAssembly build/)
+  assert.match(warnings[0][1], new RegExp(`prebuilt binary for ${TARGET} is missing.*WebAssembly build`))
   assert.equal(out.implementation, 'wasm')
   assert.deepEqual(out, { ...JSON.parse(JSON.stringify(expected)), implementation: 'wasm' })
 })
@@ -167,7 +176,7 @@ test('without the native binary and without the WebAssembly file, the error name
   const script = `try { require(${JSON.stringify(dir)}) } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })) }`
   const { code, message } = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: dir }).toString())
   assert.equal(code, 'ERR_NATIVE_BINDING_MISSING')
-  assert.match(message, /linux-x64-gnu is missing/)
+  assert.match(message, new RegExp(`${TARGET} is missing`))
   assert.match(message, /WebAssembly build could not be loaded/)
   assert.doesNotMatch(message, /undefined-undefined/)
 })
