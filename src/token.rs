@@ -11,6 +11,7 @@ use crate::crypto;
 use crate::error::{Error, Reason};
 use crate::jwe::{self, Compact};
 use crate::keys::{self, DerivedKey, Enc, Format};
+use crate::secrets::{Keyring, SecretList};
 
 string_enum! {
   /// What a report says about a token's format.
@@ -278,6 +279,28 @@ pub fn encode(p: EncodeParams<'_>) -> Result<String, Error> {
   let key = keys::cached(format, enc, secret.as_bytes(), salt).ok_or(Error::EncryptFailed)?;
   let kid = (format == Format::AuthjsV5).then_some(key.kid.as_str());
   jwe::encrypt(&payload, &key, kid)
+}
+
+/// [`encode`] at the system time, with `secrets` as given (the environment's when empty): what
+/// both bindings' `encode` do once they have read their parameters.
+pub fn encode_now(
+  claims: Map<String, Value>,
+  secrets: &SecretList,
+  salt: Option<&str>,
+  max_age: Option<f64>,
+  format: Option<&str>,
+  enc: Option<&str>,
+) -> Result<String, Error> {
+  let keyring = Keyring::new(secrets);
+  encode(EncodeParams {
+    claims,
+    secrets: keyring.list(),
+    salt,
+    max_age,
+    format,
+    enc,
+    now: Clock::system().now,
+  })
 }
 
 /// A random (version 4) UUID, as the issuers put in `jti`.

@@ -26,7 +26,7 @@ use crate::options::{Options, Value};
 use crate::report::TokenReport;
 use crate::resolve::{self, Extra, Request, Session, Want};
 use crate::secrets::Keyring;
-use crate::token::{self, DecodeParams, EncodeParams};
+use crate::token::{self, DecodeParams};
 
 /// What `nbt_call` returns; the output buffer holds the rest.
 #[repr(u32)]
@@ -401,16 +401,14 @@ fn encode(msg: &mut Msg<'_>) -> Result<Answer, Error> {
     }
   }
   let claims = claims.ok_or(Error::InvalidOption("token", "expected an object of claims"))?;
-  let keyring = Keyring::new(&opts.secret);
-  Ok(Answer::Text(token::encode(EncodeParams {
+  Ok(Answer::Text(token::encode_now(
     claims,
-    secrets: keyring.list(),
-    salt: salt.as_deref(),
+    &opts.secret,
+    salt.as_deref(),
     max_age,
-    format: format.as_deref(),
-    enc: enc.as_deref(),
-    now: Clock::system().now,
-  })?))
+    format.as_deref(),
+    enc.as_deref(),
+  )?))
 }
 
 fn optional_string(name: &'static str, v: Value) -> Result<Option<String>, Error> {

@@ -15,7 +15,7 @@ use crate::options::{Options, Value, TABLE};
 use crate::report::TokenReport;
 use crate::resolve::{self, Outcome, Request, Session, Want};
 use crate::secrets::Keyring;
-use crate::token::{self, DecodeParams, EncodeParams};
+use crate::token::{self, DecodeParams};
 
 /// Options read and validated once (`compile`): every resolution through them reads no option
 /// again. `index.js` keeps them for `createResolver` and its per-call options cache.
@@ -258,7 +258,6 @@ pub fn encode(env: Env, params: Unknown) -> napi::Result<String> {
       return Err(not_claims());
     };
     let secrets = as_option("secret", secret)?.secret;
-    let keyring = Keyring::new(&secrets);
     let max_age = match option_value(max_age)? {
       Value::Absent => None,
       Value::Number(n) if n.is_finite() => Some(n),
@@ -269,15 +268,14 @@ pub fn encode(env: Env, params: Unknown) -> napi::Result<String> {
       optional_string("format", format)?,
       optional_string("enc", enc)?,
     );
-    Ok(token::encode(EncodeParams {
+    Ok(token::encode_now(
       claims,
-      secrets: keyring.list(),
-      salt: salt.as_deref(),
+      &secrets,
+      salt.as_deref(),
       max_age,
-      format: format.as_deref(),
-      enc: enc.as_deref(),
-      now: Clock::system().now,
-    })?)
+      format.as_deref(),
+      enc.as_deref(),
+    )?)
   })
 }
 
