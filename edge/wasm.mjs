@@ -269,23 +269,14 @@ function createBinding(module, host) {
   // One cookie; false once maxCookies are read. Only a candidate's value is read.
   function pair(r, name, value) {
     if (r.pairs > r.info.maxCookies) return false
-    r.pairs++
-    if (!isCandidate(name, r.info.names)) {
-      w.part(80, name)
-      w.string('')
-      return true
-    }
-    const v = value()
-    if (typeof v !== 'string') {
-      r.pairs--
-      return true
-    }
+    const v = isCandidate(name, r.info.names) ? value() : ''
+    if (typeof v !== 'string') return true // cookie-parser's JSON cookies and the like
     if (v.length > r.info.maxTokenBytes) {
-      r.pairs--
       r.oversized = true
       w.part(79)
       return true
     }
+    r.pairs++
     w.part(80, name)
     w.string(v)
     return true
