@@ -201,20 +201,21 @@ pub struct Lookup<'a> {
   pub chunked: Option<Result<(String, usize), Reason>>,
 }
 
-fn reassemble(mut parts: Vec<(usize, &str)>, limits: &Limits) -> Result<(String, usize), Reason> {
-  parts.sort_unstable_by_key(|(i, _)| *i);
-  if parts.iter().enumerate().any(|(pos, (i, _))| pos != *i) {
-    return Err(Reason::ChunkMissing);
+fn reassemble(parts: Vec<(usize, &str)>, limits: &Limits) -> Result<(String, usize), Reason> {
+  // `n` parts must carry the indices 0..n, each once: each goes to its slot.
+  let mut slots = vec![None; parts.len()];
+  for (i, v) in parts {
+    match slots.get_mut(i) {
+      Some(slot @ None) => *slot = Some(v),
+      _ => return Err(Reason::ChunkMissing),
+    }
   }
-  let len: usize = parts.iter().map(|(_, v)| v.len()).sum();
+  let slots: Vec<&str> = slots.into_iter().map(|s| s.unwrap_or_default()).collect();
+  let len: usize = slots.iter().map(|v| v.len()).sum();
   if len > limits.max_token_bytes {
     return Err(Reason::TooLarge);
   }
-  let mut joined = String::with_capacity(len);
-  for (_, v) in &parts {
-    joined.push_str(v);
-  }
-  Ok((joined, parts.len()))
+  Ok((slots.concat(), slots.len()))
 }
 
 /// `Some(n)` for a canonical decimal chunk suffix (`0`, `1`, ... no sign, no leading zeros).

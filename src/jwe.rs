@@ -14,10 +14,10 @@ use josekit::jwe::enc::aescbc_hmac::AescbcHmacJweEncryption;
 use josekit::jwe::enc::aesgcm::AesgcmJweEncryption;
 #[cfg(not(target_arch = "wasm32"))]
 use josekit::jwe::JweContentEncryption;
-use serde_json::Value;
 
 use crate::crypto::{self, Aes};
 use crate::error::{Error, Reason};
+use crate::json::{self, Item};
 use crate::keys::{DerivedKey, Enc};
 
 /// A parsed compact JWE whose header passed the algorithm checks.
@@ -93,24 +93,33 @@ fn header(protected: &str) -> Result<Header, Reason> {
 }
 
 fn parse_header(protected: &str) -> Result<Header, Reason> {
-  let json = crypto::b64_decode(protected).ok_or(Reason::MalformedToken)?;
-  let header: serde_json::Map<String, Value> =
-    serde_json::from_slice(&json).map_err(|_| Reason::MalformedToken)?;
-  match header.get("alg") {
-    Some(Value::String(alg)) if alg == "dir" => {}
-    Some(Value::String(_)) => return Err(Reason::UnsupportedAlgorithm),
+  let bytes = crypto::b64_decode(protected).ok_or(Reason::MalformedToken)?;
+  let text = std::str::from_utf8(&bytes).map_err(|_| Reason::MalformedToken)?;
+  // The last of a repeated member counts, as in JSON.parse.
+  let (mut alg, mut enc, mut kid, mut extension) = (None, None, None, false);
+  json::members(text, &mut |m| match m.key.as_ref() {
+    "alg" => alg = Some(m.value),
+    "enc" => enc = Some(m.value),
+    "kid" => kid = Some(m.value),
+    "zip" | "crit" => extension = true,
+    _ => {}
+  })
+  .map_err(|_| Reason::MalformedToken)?;
+  match alg {
+    Some(Item::Str(alg)) if alg == "dir" => {}
+    Some(Item::Str(_)) => return Err(Reason::UnsupportedAlgorithm),
     _ => return Err(Reason::MalformedToken),
   }
-  let enc = match header.get("enc") {
-    Some(Value::String(name)) => Enc::from_name(name).ok_or(Reason::UnsupportedAlgorithm)?,
+  let enc = match enc {
+    Some(Item::Str(name)) => Enc::from_name(&name).ok_or(Reason::UnsupportedAlgorithm)?,
     _ => return Err(Reason::MalformedToken),
   };
-  if header.contains_key("zip") || header.contains_key("crit") {
+  if extension {
     return Err(Reason::UnsupportedAlgorithm);
   }
-  let kid = match header.get("kid") {
+  let kid = match kid {
     None => None,
-    Some(Value::String(kid)) => Some(kid.clone()),
+    Some(Item::Str(kid)) => Some(kid.into_owned()),
     Some(_) => return Err(Reason::MalformedToken),
   };
   Ok(Header { enc, kid })
@@ -186,14 +195,14 @@ pub fn decrypt(jwe: &Compact<'_>, key: &DerivedKey) -> Option<Vec<u8>> {
 
 /// Encrypts `payload` as the issuers do: `{"alg":"dir","enc":..}` plus `kid` for v5.
 pub fn encrypt(payload: &[u8], key: &DerivedKey, kid: Option<&str>) -> Result<String, Error> {
-  let mut header = serde_json::Map::new();
-  header.insert("alg".into(), Value::from("dir"));
-  header.insert("enc".into(), Value::from(key.enc.name()));
+  let mut header = String::new();
+  let mut object = json::Object::new(&mut header);
+  object.str("alg", "dir").str("enc", key.enc.name());
   if let Some(kid) = kid {
-    header.insert("kid".into(), Value::from(kid));
+    object.str("kid", kid);
   }
-  let header = serde_json::to_vec(&header).map_err(|_| Error::EncryptFailed)?;
-  let protected = crypto::b64_encode(&header);
+  object.end();
+  let protected = crypto::b64_encode(header.as_bytes());
   let iv = crypto::random_bytes(sizes(key.enc).0).ok_or(Error::EncryptFailed)?;
   let (ciphertext, tag) = seal(payload, key, &iv, protected.as_bytes()).ok_or(Error::EncryptFailed)?;
   Ok(format!(

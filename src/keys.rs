@@ -10,8 +10,6 @@
 //! Deriving costs a few HMAC computations; the cache keeps the hot path free of them. Cached key
 //! material (and the secret in the cache key) is zeroed when dropped or evicted.
 
-use std::borrow::Borrow;
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
@@ -160,26 +158,19 @@ pub fn thumbprint(key: &[u8]) -> String {
 
 const CACHE_CAPACITY: usize = 256;
 
-/// Cache key: format, enc, salt and secret, length-prefixed so no two inputs collide.
-#[derive(PartialEq, Eq, Hash)]
-struct CacheKey(SecretBytesEq);
+/// Cache key: format, enc, salt and secret, length-prefixed so no two inputs collide. Wiped
+/// when dropped.
+struct CacheKey(Box<[u8]>);
 
-#[derive(PartialEq, Eq, Hash)]
-struct SecretBytesEq(Box<[u8]>);
-
-impl Drop for SecretBytesEq {
+impl Drop for CacheKey {
   fn drop(&mut self) {
     wipe(&mut self.0);
   }
 }
 
-impl Borrow<[u8]> for CacheKey {
-  fn borrow(&self) -> &[u8] {
-    &self.0 .0
-  }
-}
-
-static CACHE: Mutex<Option<HashMap<CacheKey, Arc<DerivedKey>>>> = Mutex::new(None);
+/// The cache: sorted by key for binary search (no hashing: a few keys in practice, at most
+/// [`CACHE_CAPACITY`]).
+static CACHE: Mutex<Vec<(CacheKey, Arc<DerivedKey>)>> = Mutex::new(Vec::new());
 
 fn cache_key(format: Format, enc: Enc, secret: &[u8], salt: &str) -> Vec<u8> {
   let mut k = Vec::with_capacity(6 + salt.len() + secret.len());
@@ -191,35 +182,39 @@ fn cache_key(format: Format, enc: Enc, secret: &[u8], salt: &str) -> Vec<u8> {
   k
 }
 
+fn search(cache: &[(CacheKey, Arc<DerivedKey>)], key: &[u8]) -> Result<usize, usize> {
+  cache.binary_search_by(|(k, _)| k.0.as_ref().cmp(key))
+}
+
 /// The derived key for these inputs, from the cache when possible.
 pub fn cached(format: Format, enc: Enc, secret: &[u8], salt: &str) -> Option<Arc<DerivedKey>> {
   let mut lookup = cache_key(format, enc, secret, salt);
   let hit = {
-    let guard = CACHE.lock().unwrap_or_else(|p| p.into_inner());
-    guard.as_ref().and_then(|m| m.get(lookup.as_slice()).cloned())
+    let cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
+    search(&cache, &lookup).ok().map(|i| cache[i].1.clone())
   };
   if hit.is_some() {
     wipe(&mut lookup);
     return hit;
   }
   let key = Arc::new(derive(format, enc, secret, salt)?);
-  let mut guard = CACHE.lock().unwrap_or_else(|p| p.into_inner());
-  let map = guard.get_or_insert_with(HashMap::new);
-  if map.len() >= CACHE_CAPACITY {
-    map.clear();
+  let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
+  if cache.len() >= CACHE_CAPACITY {
+    cache.clear();
   }
-  map.insert(CacheKey(SecretBytesEq(lookup.into_boxed_slice())), key.clone());
+  // Another thread may have derived it meanwhile: then its key stays.
+  if let Err(at) = search(&cache, &lookup) {
+    cache.insert(at, (CacheKey(lookup.into_boxed_slice()), key.clone()));
+  } else {
+    wipe(&mut lookup);
+  }
   Some(key)
 }
 
 /// Number of keys currently cached.
 #[cfg(test)]
 fn cache_len() -> usize {
-  CACHE
-    .lock()
-    .unwrap_or_else(|p| p.into_inner())
-    .as_ref()
-    .map_or(0, HashMap::len)
+  CACHE.lock().unwrap_or_else(|p| p.into_inner()).len()
 }
 
 #[cfg(test)]

@@ -2,9 +2,9 @@
 //! Resolve the token or session kept in a NextAuth / Auth.js session cookie.
 //!
 //! The core is plain Rust: `cookies` (the cookie rules), `options` (the options table), `keys`
-//! (key derivation), `crypto` (the primitives), `jwe` (open and seal), `claims` (the claims
-//! check), `token` (one token, opened the one way), `policy` (the HTTPS rule), `resolve` (the
-//! resolution), `report` (why). `napi` converts JavaScript values, behind the `node` feature.
+//! (key derivation), `crypto` (the primitives), `jwe` (open and seal), `json` (payloads read,
+//! answers written), `claims` (the claims check), `token` (one token, opened the one way), `policy`
+//! (the HTTPS rule), `resolve` (the resolution), `report` (why). `napi` converts JavaScript values, behind the `node` feature.
 
 #[macro_use]
 mod enums;
@@ -15,6 +15,7 @@ pub mod crypto;
 pub mod csrf;
 pub mod error;
 pub mod host;
+pub mod json;
 pub mod jwe;
 pub mod keys;
 // Not in unit-test builds: the core's tests run without Node.

@@ -10,6 +10,7 @@
 use crate::claims::Clock;
 use crate::cookies::{is_secure_name, ordered_names, Limits, DEFAULT_COOKIE_NAMES};
 use crate::error::Error;
+use crate::json;
 use crate::policy::SecureMode;
 use crate::secrets::{self, SecretList};
 
@@ -249,17 +250,17 @@ impl Options {
   /// Substrings of which at least one occurs in any Cookie header that carries a candidate: the
   /// names without their `__Secure-`/`__Host-` prefix, or their common suffix when it is long.
   pub fn marks(&self) -> Vec<String> {
-    let mut bare: Vec<&str> = self
-      .cookie_name
-      .iter()
-      .map(|n| {
-        n.strip_prefix("__Secure-")
-          .or_else(|| n.strip_prefix("__Host-"))
-          .unwrap_or(n)
-      })
-      .collect();
-    bare.sort_unstable();
-    bare.dedup();
+    // Sorted, each once.
+    let mut bare: Vec<&str> = Vec::new();
+    for n in &self.cookie_name {
+      let n = n
+        .strip_prefix("__Secure-")
+        .or_else(|| n.strip_prefix("__Host-"))
+        .unwrap_or(n);
+      if let Err(at) = bare.binary_search(&n) {
+        bare.insert(at, n);
+      }
+    }
     let suffix = bare
       .iter()
       .skip(1)
@@ -283,28 +284,30 @@ impl Options {
   /// What the JS front needs to know of compiled options: `names` (candidates in resolution
   /// order), `marks` (substrings one of which a Cookie header carrying a candidate contains), the
   /// read limits, and `debug`: `"env"` (follow `DEBUG`), `"off"`, `"log"` or `"hook"`.
-  pub fn front_info(&self) -> serde_json::Value {
+  pub fn front_info(&self) -> String {
     let debug = match self.debug {
       Debug::Env => "env",
       Debug::Off => "off",
       Debug::Log => "log",
       Debug::Hook => "hook",
     };
-    serde_json::json!({
-      "adapter": self.adapter,
-      "claim": self.claim,
-      "adapterTimeout": self.adapter_timeout,
-      "sessionCacheTtl": self.session_cache_ttl,
-      "now": self.now,
-      "names": self.cookie_name,
-      "marks": self.marks(),
-      "maxCookies": self.max_cookies,
-      "maxHeaderBytes": self.max_header_bytes,
-      "maxTokenBytes": self.max_token_bytes,
+    let mut out = String::new();
+    json::Object::new(&mut out)
+      .bool("adapter", self.adapter)
+      .str("claim", &self.claim)
+      .num("adapterTimeout", self.adapter_timeout)
+      .num("sessionCacheTtl", self.session_cache_ttl)
+      .opt_num("now", self.now)
+      .strs("names", self.cookie_name.iter().map(String::as_str))
+      .strs("marks", self.marks().iter().map(String::as_str))
+      .num("maxCookies", self.max_cookies as f64)
+      .num("maxHeaderBytes", self.max_header_bytes as f64)
+      .num("maxTokenBytes", self.max_token_bytes as f64)
       // No secret given: they are read from the environment when a token is opened.
-      "secretsFromEnv": self.secret.is_empty(),
-      "debug": debug,
-    })
+      .bool("secretsFromEnv", self.secret.is_empty())
+      .str("debug", debug)
+      .end();
+    out
   }
 
   /// Whether any candidate name is secure-prefixed.

@@ -101,31 +101,41 @@ impl TokenReport {
     }
   }
 
-  /// The report as the object the native binding returns (for the WebAssembly build).
+  /// The report as the object the native binding returns, in JSON (for the WebAssembly build).
   #[cfg(any(test, target_arch = "wasm32"))]
-  pub fn to_json(&self) -> serde_json::Value {
-    serde_json::json!({
-      "ok": self.ok,
-      "reason": self.reason.as_str(),
-      "hint": self.hint,
-      "cookieName": self.cookie_name,
-      "strategy": self.strategy.map(|s| s.as_str()),
-      "from": self.from.map(|s| s.as_str()),
-      "format": self.format.map(|s| s.as_str()),
-      "enc": self.enc.map(|s| s.as_str()),
-      "chunks": self.chunks,
-      "secretIndex": self.secret_index,
-      "protocol": self.protocol.as_str(),
-      "protocolFrom": self.protocol_from.map(|s| s.as_str()),
-      "presentCookies": self.present_cookies,
-      "checkedNames": self.checked_names,
-      "rejected": self.rejected.iter().map(|r| serde_json::json!({
-        "name": r.name,
-        "reason": r.reason.as_str(),
-      })).collect::<Vec<_>>(),
-      "issuedAt": self.issued_at,
-      "expiresAt": self.expires_at,
-      "claims": self.claims,
-    })
+  pub fn to_json(&self) -> String {
+    let mut out = String::new();
+    let mut o = crate::json::Object::new(&mut out);
+    o.bool("ok", self.ok)
+      .str("reason", self.reason.as_str())
+      .str("hint", &self.hint)
+      .opt_str("cookieName", self.cookie_name.as_deref())
+      .opt_str("strategy", self.strategy.map(|s| s.as_str()))
+      .opt_str("from", self.from.map(|s| s.as_str()))
+      .opt_str("format", self.format.map(|s| s.as_str()))
+      .opt_str("enc", self.enc.map(|s| s.as_str()))
+      .num("chunks", f64::from(self.chunks))
+      .opt_num("secretIndex", self.secret_index.map(f64::from))
+      .str("protocol", self.protocol.as_str())
+      .opt_str("protocolFrom", self.protocol_from.map(|s| s.as_str()))
+      .strs("presentCookies", self.present_cookies.iter().map(String::as_str))
+      .strs("checkedNames", self.checked_names.iter().map(String::as_str));
+    let rejected = o.key("rejected");
+    rejected.push('[');
+    for (i, r) in self.rejected.iter().enumerate() {
+      if i > 0 {
+        rejected.push(',');
+      }
+      crate::json::Object::new(rejected)
+        .str("name", &r.name)
+        .str("reason", r.reason.as_str())
+        .end();
+    }
+    rejected.push(']');
+    o.opt_num("issuedAt", self.issued_at)
+      .opt_num("expiresAt", self.expires_at)
+      .strs("claims", self.claims.iter().map(String::as_str))
+      .end();
+    out
   }
 }

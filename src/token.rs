@@ -4,11 +4,10 @@
 
 use std::sync::Arc;
 
-use serde_json::{Map, Value};
-
 use crate::claims::{self, Clock};
 use crate::crypto;
 use crate::error::{Error, Reason};
+use crate::json;
 use crate::jwe::{self, Compact};
 use crate::keys::{self, DerivedKey, Enc, Format};
 use crate::secrets::{Keyring, SecretList};
@@ -144,15 +143,11 @@ pub fn open(
   };
   info.format = Some(format.into());
   info.secret_index = Some(index);
-  if check.claim_names {
-    if let Ok(map) = claims::parse(&payload, check.max_payload_bytes) {
-      info.claim_names = map.keys().cloned().collect();
-    }
-  }
-  let scan = claims::scan(&payload, check.claim, check.max_payload_bytes)?;
+  let mut scan = claims::scan(&payload, check.claim, check.max_payload_bytes, check.claim_names)?;
+  info.claim_names = std::mem::take(&mut scan.names);
   info.issued_at = scan.iat;
   info.expires_at = scan.exp;
-  claims::check_scanned_times(&scan, check.clock)?;
+  claims::check_times(&scan, check.clock)?;
   // The scan accepted it as JSON, so it is UTF-8.
   let payload = String::from_utf8(payload).map_err(|_| Reason::MalformedToken)?;
   Ok(Found {
@@ -225,7 +220,8 @@ pub fn decode(p: &DecodeParams<'_>) -> Result<Option<String>, Error> {
 
 /// What `encode` is given. (No `Debug`: it holds claims.)
 pub struct EncodeParams<'a> {
-  pub claims: Map<String, Value>,
+  /// The claims: the JSON text of an object.
+  pub claims: &'a str,
   pub secrets: &'a [String],
   pub salt: Option<&'a str>,
   pub max_age: Option<f64>,
@@ -271,20 +267,17 @@ pub fn encode(p: EncodeParams<'_>) -> Result<String, Error> {
   };
   let secret = p.secrets.first().ok_or(Error::MissingSecret)?;
   let max_age = p.max_age.unwrap_or(30.0 * 24.0 * 60.0 * 60.0);
-  let mut claims = p.claims;
-  claims.insert("iat".into(), Value::from(p.now as i64));
-  claims.insert("exp".into(), Value::from((p.now + max_age).floor() as i64));
-  claims.insert("jti".into(), Value::from(uuid_v4().ok_or(Error::EncryptFailed)?));
-  let payload = serde_json::to_vec(&claims).map_err(|_| Error::EncryptFailed)?;
+  let jti = uuid_v4().ok_or(Error::EncryptFailed)?;
+  let payload = with_times(p.claims, p.now.trunc(), (p.now + max_age).floor(), &jti)?;
   let key = keys::cached(format, enc, secret.as_bytes(), salt).ok_or(Error::EncryptFailed)?;
   let kid = (format == Format::AuthjsV5).then_some(key.kid.as_str());
-  jwe::encrypt(&payload, &key, kid)
+  jwe::encrypt(payload.as_bytes(), &key, kid)
 }
 
 /// [`encode`] at the system time, with `secrets` as given (the environment's when empty): what
 /// both bindings' `encode` do once they have read their parameters.
 pub fn encode_now(
-  claims: Map<String, Value>,
+  claims: &str,
   secrets: &SecretList,
   salt: Option<&str>,
   max_age: Option<f64>,
@@ -303,20 +296,53 @@ pub fn encode_now(
   })
 }
 
+/// `{ ...claims, iat, exp, jti }` as JSON text: a claim the issuer sets keeps its place and takes
+/// the new value, the others follow.
+fn with_times(claims: &str, iat: f64, exp: f64, jti: &str) -> Result<String, Error> {
+  let bad = Error::InvalidOption("token", "expected an object of claims");
+  let mut out = String::with_capacity(claims.len() + 100);
+  let mut object = json::Object::new(&mut out);
+  let mut set = [false; 3];
+  let mut write = |object: &mut json::Object<'_>, i: usize| {
+    if !std::mem::replace(&mut set[i], true) {
+      match i {
+        0 => object.num("iat", iat),
+        1 => object.num("exp", exp),
+        _ => object.str("jti", jti),
+      };
+    }
+  };
+  json::members(claims, &mut |m| match m.key.as_ref() {
+    "iat" => write(&mut object, 0),
+    "exp" => write(&mut object, 1),
+    "jti" => write(&mut object, 2),
+    key => {
+      object.raw(key, m.raw);
+    }
+  })
+  .map_err(|_| bad)?;
+  for i in 0..3 {
+    write(&mut object, i);
+  }
+  object.end();
+  Ok(out)
+}
+
 /// A random (version 4) UUID, as the issuers put in `jti`.
 fn uuid_v4() -> Option<String> {
+  const HEX: &[u8; 16] = b"0123456789abcdef";
   let mut b = crypto::random_bytes(16)?;
   b[6] = (b[6] & 0x0f) | 0x40;
   b[8] = (b[8] & 0x3f) | 0x80;
-  let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-  Some(format!(
-    "{}-{}-{}-{}-{}",
-    &hex[0..8],
-    &hex[8..12],
-    &hex[12..16],
-    &hex[16..20],
-    &hex[20..32]
-  ))
+  let mut id = String::with_capacity(36);
+  for (i, x) in b.iter().enumerate() {
+    if matches!(i, 4 | 6 | 8 | 10) {
+      id.push('-');
+    }
+    id.push(char::from(HEX[usize::from(x >> 4)]));
+    id.push(char::from(HEX[usize::from(x & 15)]));
+  }
+  Some(id)
 }
 
 #[cfg(test)]
@@ -326,10 +352,8 @@ mod tests {
   const SECRET: &str = "token-test-secret-0123456789abcdef0123456789";
 
   fn params<'a>(format: Option<&'a str>, salt: Option<&'a str>, secrets: &'a [String]) -> EncodeParams<'a> {
-    let mut claims = Map::new();
-    claims.insert("backendToken".into(), Value::from("bt"));
     EncodeParams {
-      claims,
+      claims: r#"{"backendToken":"bt"}"#,
       secrets,
       salt,
       max_age: None,
@@ -337,6 +361,34 @@ mod tests {
       enc: None,
       now: Clock::system().now,
     }
+  }
+
+  #[test]
+  fn the_issuer_claims_keep_their_place_and_take_the_new_values() {
+    let text = with_times(
+      r#"{ "a" : [1, {"b":null}], "exp":1,"x\u0041":"y","exp":2}"#,
+      10.0,
+      20.0,
+      "id",
+    )
+    .unwrap();
+    assert_eq!(
+      text,
+      r#"{"a":[1, {"b":null}],"exp":20,"xA":"y","iat":10,"jti":"id"}"#
+    );
+    assert_eq!(
+      with_times("{}", 1.0, 2.0, "j").unwrap(),
+      r#"{"iat":1,"exp":2,"jti":"j"}"#
+    );
+    for bad in ["[]", "{", "null", "{\"a\":1}x"] {
+      assert_eq!(
+        with_times(bad, 1.0, 2.0, "j").unwrap_err(),
+        Error::InvalidOption("token", "expected an object of claims")
+      );
+    }
+    let id = uuid_v4().unwrap();
+    assert_eq!((id.len(), &id[14..15], id.matches('-').count()), (36, "4", 4));
+    assert!(matches!(&id[19..20], "8" | "9" | "a" | "b"));
   }
 
   #[test]

@@ -17,11 +17,10 @@
 
 use std::cell::RefCell;
 
-use serde_json::{json, Value as Json};
-
 use crate::claims::Clock;
 use crate::cookies::OwnedCookies;
 use crate::error::{Error, Reason};
+use crate::json;
 use crate::options::{Options, Value};
 use crate::report::TokenReport;
 use crate::resolve::{self, Extra, Request, Session, Want};
@@ -93,7 +92,7 @@ pub extern "C" fn nbt_call(op: u32, handle: u32, len: usize, now_ms: f64) -> u32
     Ok(Answer::Null) => (Status::Null, Vec::new()),
     Ok(Answer::Text(t)) => (Status::Text, t.into_bytes()),
     Ok(Answer::Id(t)) => (Status::Id, t.into_bytes()),
-    Ok(Answer::Json(j)) => (Status::Json, j.to_string().into_bytes()),
+    Ok(Answer::Json(j)) => (Status::Json, j.into_bytes()),
     Ok(Answer::Bool(b)) => (if b { Status::True } else { Status::False }, Vec::new()),
     Err(e) => (Status::Error, error_json(&e).into_bytes()),
   };
@@ -109,17 +108,19 @@ enum Answer {
   Null,
   Text(String),
   Id(String),
-  Json(Json),
+  /// JSON text.
+  Json(String),
   Bool(bool),
 }
 
 fn error_json(e: &Error) -> String {
-  json!({
-    "code": e.code(),
-    "message": e.to_string(),
-    "type": if e.is_type_error() { "TypeError" } else { "Error" },
-  })
-  .to_string()
+  let mut out = String::new();
+  json::Object::new(&mut out)
+    .str("code", e.code())
+    .str("message", &e.to_string())
+    .str("type", if e.is_type_error() { "TypeError" } else { "Error" })
+    .end();
+  out
 }
 
 fn dispatch(op: u32, handle: u32, input: &[u8]) -> Result<Answer, Error> {
@@ -162,7 +163,11 @@ fn dispatch(op: u32, handle: u32, input: &[u8]) -> Result<Answer, Error> {
           }
         }
       });
-      info["handle"] = json!(id);
+      // `{…}` becomes `{…,"handle":id}`.
+      info.pop();
+      info.push_str(",\"handle\":");
+      json::write_u64(&mut info, id as u64);
+      info.push('}');
       Ok(Answer::Json(info))
     }
     op::RELEASE => {
@@ -202,16 +207,18 @@ fn with_compiled(handle: u32, f: impl FnOnce(&Options) -> Result<Answer, Error>)
 }
 
 /// What the loader reads once: option names, CSRF cookie names and every reason's hint.
-fn constants() -> Json {
-  let hints: serde_json::Map<String, Json> = Reason::ALL
-    .iter()
-    .map(|r| (r.as_str().to_string(), Json::from(r.hint())))
-    .collect();
-  json!({
-    "optionNames": crate::options::TABLE.iter().map(|s| s.name).collect::<Vec<_>>(),
-    "csrfCookieNames": crate::csrf::CSRF_COOKIE_NAMES,
-    "hints": hints,
-  })
+fn constants() -> String {
+  let mut out = String::new();
+  let mut o = json::Object::new(&mut out);
+  o.strs("optionNames", crate::options::TABLE.iter().map(|s| s.name))
+    .strs("csrfCookieNames", crate::csrf::CSRF_COOKIE_NAMES);
+  let mut hints = json::Object::new(o.key("hints"));
+  for r in Reason::ALL {
+    hints.str(r.as_str(), r.hint());
+  }
+  hints.end();
+  o.end();
+  out
 }
 
 /// The kinds of unsupported source the loader names (the same words the native reader uses).
@@ -298,11 +305,15 @@ fn resolve_message(opts: &Options, msg: &mut Msg<'_>) -> Result<Answer, Error> {
       match outcome.found {
         Err(_) => Answer::Null,
         Ok(Session::Id(id)) => Answer::Id(id.0),
-        Ok(Session::Token(found)) => Answer::Json(json!({
-          "from": from,
-          "payload": found.payload,
-          "claim": found.claim.and_then(|c| c.ok()),
-        })),
+        Ok(Session::Token(found)) => {
+          let mut out = String::new();
+          json::Object::new(&mut out)
+            .opt_str("from", from)
+            .str("payload", &found.payload)
+            .opt_str("claim", found.claim.and_then(|c| c.ok()).as_deref())
+            .end();
+          Answer::Json(out)
+        }
       }
     }
   })
@@ -378,10 +389,8 @@ fn encode(msg: &mut Msg<'_>) -> Result<Answer, Error> {
           "expected plain JSON claims (no BigInt, cycles or deep nesting)",
         );
         claims = match value {
-          Value::Str(text) => match serde_json::from_str::<Json>(&text) {
-            Ok(Json::Object(map)) => Some(map),
-            _ => return Err(bad),
-          },
+          Value::Str(text) if json::members(&text, &mut |_| {}).is_ok() => Some(text),
+          Value::Str(_) => return Err(bad),
           Value::Other => return Err(bad),
           _ => None,
         }
@@ -402,7 +411,7 @@ fn encode(msg: &mut Msg<'_>) -> Result<Answer, Error> {
   }
   let claims = claims.ok_or(Error::InvalidOption("token", "expected an object of claims"))?;
   Ok(Answer::Text(token::encode_now(
-    claims,
+    &claims,
     &opts.secret,
     salt.as_deref(),
     max_age,

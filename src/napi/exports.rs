@@ -39,7 +39,8 @@ pub fn compile(env: Env, options: Option<Unknown>, settle: Option<bool>) -> napi
 /// What the JS front needs to know of compiled options ([`Options::front_info`]).
 #[napi(skip_typescript)]
 pub fn compiled_info(compiled: &External<Compiled>) -> Json {
-  compiled.opts.front_info()
+  // The core writes it as JSON (the WebAssembly build hands that text over as it is).
+  serde_json::from_str(&compiled.opts.front_info()).unwrap_or(Json::Null)
 }
 
 /// The backend token claim of the session, or `null`.
@@ -254,9 +255,11 @@ pub fn encode(env: Env, params: Unknown) -> napi::Result<String> {
     }
     // SAFETY: `claims` is a live object handle. napi's conversion bounds nesting depth; a failure
     // is reported by name, never echoed.
-    let Json::Object(claims) = unsafe { claims.cast::<Json>() }.map_err(bad_claims)? else {
+    let claims = unsafe { claims.cast::<Json>() }.map_err(bad_claims)?;
+    if !claims.is_object() {
       return Err(not_claims());
-    };
+    }
+    let claims = claims.to_string();
     let secrets = as_option("secret", secret)?.secret;
     let max_age = match option_value(max_age)? {
       Value::Absent => None,
@@ -269,7 +272,7 @@ pub fn encode(env: Env, params: Unknown) -> napi::Result<String> {
       optional_string("enc", enc)?,
     );
     Ok(token::encode_now(
-      claims,
+      &claims,
       &secrets,
       salt.as_deref(),
       max_age,
