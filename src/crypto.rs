@@ -3,7 +3,7 @@
 //!
 //! | primitive | native | WebAssembly |
 //! |---|---|---|
-//! | base64url without padding (strict: no padding, no other alphabet, canonical trailing bits) | `base64` (`URL_SAFE_NO_PAD`) | same |
+//! | base64url without padding (strict: no padding, no other alphabet, canonical trailing bits) | own (`b64_decode`) | same |
 //! | HMAC-SHA512 | `hmac` + `sha2` | same |
 //! | HKDF-SHA256 (in `keys`) | `hkdf` + `sha2` | same |
 //! | SHA-256 / SHA-512 for JWK thumbprints (in `keys`) | `sha2` | same |
@@ -17,8 +17,6 @@ use std::cell::RefCell;
 #[cfg(not(target_arch = "wasm32"))]
 use std::sync::OnceLock;
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use hmac::{Hmac, Mac};
 #[cfg(not(target_arch = "wasm32"))]
 use openssl::cipher::{Cipher, CipherRef};
@@ -37,14 +35,71 @@ pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
   return subtle::ConstantTimeEq::ct_eq(a, b).into();
 }
 
+const B64_ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Each byte's six bits in base64url, or `0x80` for a byte outside the alphabet.
+const B64_VALUES: [u8; 256] = {
+  let mut table = [0x80u8; 256];
+  let mut i = 0;
+  while i < 64 {
+    table[B64_ALPHABET[i] as usize] = i as u8;
+    i += 1;
+  }
+  table
+};
+
 /// base64url, no padding.
 pub fn b64_encode(bytes: &[u8]) -> String {
-  URL_SAFE_NO_PAD.encode(bytes)
+  let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+  for chunk in bytes.chunks(3) {
+    let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+    let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+    for i in 0..=chunk.len() {
+      out.push(char::from(B64_ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+    }
+  }
+  out
 }
 
-/// Strict base64url: rejects padding, characters outside the alphabet and non-zero trailing bits.
+/// Strict base64url: rejects padding, characters outside the alphabet and non-zero trailing bits
+/// (so each byte string has exactly one encoding).
 pub fn b64_decode(text: &str) -> Option<Vec<u8>> {
-  URL_SAFE_NO_PAD.decode(text).ok()
+  let text = text.as_bytes();
+  let tail = text.len() % 4;
+  if tail == 1 {
+    return None;
+  }
+  let mut out = Vec::with_capacity(text.len() / 4 * 3 + 2);
+  // Invalid characters are collected in one flag and judged once, after the loop.
+  let mut bad = 0u8;
+  let mut quads = text.chunks_exact(4);
+  for quad in &mut quads {
+    let v = quad.iter().map(|&c| B64_VALUES[usize::from(c)]);
+    let n = v.fold(0u32, |n, v| {
+      bad |= v;
+      n << 6 | u32::from(v)
+    });
+    out.extend_from_slice(&n.to_be_bytes()[1..]);
+  }
+  let rest = quads.remainder();
+  if !rest.is_empty() {
+    let n = rest.iter().fold(0u32, |n, &c| {
+      let v = B64_VALUES[usize::from(c)];
+      bad |= v;
+      n << 6 | u32::from(v)
+    });
+    // Two characters carry one byte and 4 spare bits, three carry two bytes and 2 spare bits.
+    let spare = if tail == 2 { 4 } else { 2 };
+    if n & ((1 << spare) - 1) != 0 {
+      return None;
+    }
+    let n = n >> spare;
+    if tail == 3 {
+      out.push((n >> 8) as u8);
+    }
+    out.push(n as u8);
+  }
+  (bad & 0x80 == 0).then_some(out)
 }
 
 /// Decodes into `buf` when the text encodes exactly `buf.len()` bytes.

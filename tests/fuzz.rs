@@ -13,7 +13,7 @@ use nextauth_backend_token::cookies::{Jar, Limits, DEFAULT_COOKIE_NAMES};
 use nextauth_backend_token::keys::{derive, Enc, Format};
 use nextauth_backend_token::options::{Options, Value};
 use nextauth_backend_token::resolve::{resolve_with_env, Outcome, Request, Want};
-use nextauth_backend_token::{json, jwe};
+use nextauth_backend_token::{crypto, json, jwe};
 use nextauth_backend_token::{Error, Reason};
 
 fn cases() -> u32 {
@@ -201,6 +201,23 @@ proptest! {
     let mut out = String::new();
     json::write_str(&mut out, &text);
     prop_assert_eq!(serde_json::from_str::<String>(&out).unwrap(), text);
+  }
+
+  /// base64url: every byte string round-trips, and a text decodes exactly when it is the one
+  /// canonical encoding of what it decodes to.
+  #[test]
+  fn base64url_is_canonical(bytes in prop::collection::vec(any::<u8>(), 0..40), text in "[A-Za-z0-9_=+/.-]{0,12}") {
+    prop_assert_eq!(crypto::b64_decode(&crypto::b64_encode(&bytes)), Some(bytes));
+    // Canonical: in the alphabet, no lone last character, unused low bits of the last one zero.
+    const ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let last = text.bytes().last().and_then(|c| ALPHABET.bytes().position(|a| a == c)).unwrap_or(0);
+    let spare_bits = [0, 0, 4, 2][text.len() % 4];
+    let canonical = crypto::is_b64_alphabet(&text) && text.len() % 4 != 1 && last % (1 << spare_bits) == 0;
+    let decoded = crypto::b64_decode(&text);
+    prop_assert_eq!(decoded.is_some(), canonical, "{}", text);
+    if let Some(decoded) = decoded {
+      prop_assert_eq!(crypto::b64_encode(&decoded), text);
+    }
   }
 
   /// The resolver end to end over hostile headers around a valid session: never panics, and the
