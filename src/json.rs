@@ -57,7 +57,7 @@ pub fn members<'a>(text: &'a str, member: &mut dyn FnMut(Member<'a>)) -> Result<
       r.ws();
       let start = r.pos;
       let value = r.value()?;
-      let raw = &text[start..r.pos];
+      let raw = r.slice(start, r.pos)?;
       member(Member { key, value, raw });
       r.ws();
       if r.eat(b'}') {
@@ -88,17 +88,227 @@ pub fn is_valid(text: &str) -> bool {
   }
 }
 
-/// The value of a JSON number's text (as [`Item::Number`] holds it), rounded as `JSON.parse`
-/// rounds it.
+/// The value of a JSON number's text (as [`Item::Number`] holds it), rounded to the nearest f64
+/// (ties to even) as `JSON.parse` rounds it; beyond the range of f64, ±Infinity or ±0.
 pub fn number(text: &str) -> f64 {
-  // Up to 15 digits and no fraction or exponent: exact in an f64, no rounding to do.
-  let digits = text.strip_prefix('-').unwrap_or(text);
-  if digits.len() <= 15 && digits.bytes().all(|b| b.is_ascii_digit()) {
-    let n = digits.bytes().fold(0u64, |n, b| n * 10 + u64::from(b - b'0')) as f64;
-    return if text.len() > digits.len() { -n } else { n };
+  match text.strip_prefix('-') {
+    Some(magnitude) => -unsigned(magnitude),
+    None => unsigned(text),
   }
-  // JSON's number grammar is a subset of Rust's; out-of-range values are infinite, as in JS.
-  text.parse().unwrap_or(f64::NAN)
+}
+
+/// The powers of ten an f64 holds exactly.
+const POW10: [f64; 23] = [
+  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
+  1e19, 1e20, 1e21, 1e22,
+];
+
+fn unsigned(text: &str) -> f64 {
+  let (mantissa, exponent) = match text.split_once(['e', 'E']) {
+    Some((mantissa, exponent)) => (mantissa, exponent_of(exponent)),
+    None => (text, 0),
+  };
+  let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+  let digits: Vec<u8> = whole.bytes().chain(fraction.bytes()).map(|b| b - b'0').collect();
+  // The significant digits (no leading or trailing zeros) and the power of ten of the last one.
+  let (Some(first), Some(last)) = (
+    digits.iter().position(|&d| d != 0),
+    digits.iter().rposition(|&d| d != 0),
+  ) else {
+    return 0.0;
+  };
+  let exp10 = exponent - fraction.len() as i64 + (digits.len() - 1 - last) as i64;
+  let digits = &digits[first..=last];
+  let magnitude = digits.len() as i64 + exp10;
+  if magnitude > 310 {
+    return f64::INFINITY;
+  }
+  if magnitude < -324 {
+    return 0.0;
+  }
+  // Both exact in an f64, so one rounding: the correctly rounded result (Clinger's fast path).
+  if digits.len() <= 15 && exp10.abs() <= 22 {
+    let w = digits.iter().fold(0u64, |w, &d| w * 10 + u64::from(d)) as f64;
+    return if exp10 >= 0 {
+      w * POW10[exp10 as usize]
+    } else {
+      w / POW10[exp10.unsigned_abs() as usize]
+    };
+  }
+  rounded(digits, exp10)
+}
+
+/// An exponent's value, saturated far beyond any text's length (the value is then 0 or infinite).
+fn exponent_of(text: &str) -> i64 {
+  let (negative, digits) = match text.strip_prefix('-') {
+    Some(digits) => (true, digits),
+    None => (false, text.strip_prefix('+').unwrap_or(text)),
+  };
+  let n = digits
+    .bytes()
+    .fold(0i64, |n, b| (n * 10 + i64::from(b - b'0')).min(1 << 50));
+  if negative {
+    -n
+  } else {
+    n
+  }
+}
+
+/// `digits · 10^exp10` rounded the long way: an estimate in f64, then moved one f64 at a time until
+/// the value lies between the midpoints to its neighbours, which are compared exactly (big
+/// integers).
+fn rounded(digits: &[u8], exp10: i64) -> f64 {
+  // No midpoint between two f64s has more than 767 significant digits, so the first 780 decide;
+  // the others (not all zero: trailing zeros are gone) only say the value lies above them.
+  const KEEP: usize = 780;
+  let (digits, exp10, above) = match digits.len().checked_sub(KEEP) {
+    Some(dropped) if dropped > 0 => (&digits[..KEEP], exp10 + dropped as i64, true),
+    _ => (digits, exp10, false),
+  };
+  let value = Big::from_digits(digits);
+  let head = digits.iter().take(19).fold(0u64, |w, &d| w * 10 + u64::from(d));
+  let mut x = head as f64;
+  let mut e = exp10 + digits.len().saturating_sub(19) as i64;
+  while e > 0 {
+    let k = e.min(22);
+    x *= POW10[k as usize];
+    e -= k;
+  }
+  while e < 0 {
+    let k = (-e).min(22);
+    x /= POW10[k as usize];
+    e += k;
+  }
+  x = x.min(f64::MAX);
+  // The estimate is a few f64s off at most; the bound only guards against a mistake.
+  for _ in 0..64 {
+    let bits = x.to_bits();
+    let (biased, fraction) = ((bits >> 52) as i64, bits & ((1 << 52) - 1));
+    let (m, k) = if biased == 0 {
+      (fraction, -1074)
+    } else {
+      (fraction | (1 << 52), biased - 1075)
+    };
+    let odd = m & 1 == 1;
+    // Above the midpoint to the next f64 (or on it, from an odd one): up.
+    let up = compare(&value, exp10, 2 * m + 1, k - 1, above);
+    if up.is_gt() || (up.is_eq() && odd) {
+      if x == f64::MAX {
+        return f64::INFINITY;
+      }
+      x = f64::from_bits(bits + 1);
+      continue;
+    }
+    if x == 0.0 {
+      return 0.0;
+    }
+    // Below the midpoint to the previous one (half as far below a power of two): down.
+    let (lm, lk) = if m == 1 << 52 && biased > 1 {
+      (4 * m - 1, k - 2)
+    } else {
+      (2 * m - 1, k - 1)
+    };
+    let down = compare(&value, exp10, lm, lk, above);
+    if down.is_lt() || (down.is_eq() && odd) {
+      x = f64::from_bits(bits - 1);
+      continue;
+    }
+    break;
+  }
+  x
+}
+
+/// `value · 10^exp10` against `m · 2^k`; equal counts as greater when the value lies `above`.
+fn compare(value: &Big, exp10: i64, m: u64, k: i64, above: bool) -> core::cmp::Ordering {
+  let (mut left, mut right) = (value.clone(), Big::from_digits(&[]));
+  right.add_mul(m as u32 as u64, 1);
+  right.add_high(m >> 32);
+  // value · 2^exp10 · 5^exp10 against m · 2^k, both sides made whole.
+  if exp10 >= 0 {
+    left.mul_pow5(exp10 as u64);
+  } else {
+    right.mul_pow5(exp10.unsigned_abs());
+  }
+  if exp10 > k {
+    left.shl((exp10 - k) as u64);
+  } else {
+    right.shl((k - exp10) as u64);
+  }
+  match left.cmp(&right) {
+    core::cmp::Ordering::Equal if above => core::cmp::Ordering::Greater,
+    order => order,
+  }
+}
+
+/// An unsigned big integer in 32-bit limbs, least significant first, no high zero limbs.
+#[derive(Clone, PartialEq, Eq)]
+struct Big(Vec<u32>);
+
+impl Big {
+  fn from_digits(digits: &[u8]) -> Big {
+    let mut n = Big(Vec::new());
+    for chunk in digits.chunks(9) {
+      let v = chunk.iter().fold(0u64, |v, &d| v * 10 + u64::from(d));
+      n.add_mul(v, 10u64.pow(chunk.len() as u32));
+    }
+    n
+  }
+
+  /// `self = self · factor + add` (`factor` < 2^32, `add` < 2^32).
+  fn add_mul(&mut self, add: u64, factor: u64) {
+    let mut carry = add;
+    for limb in &mut self.0 {
+      let v = u64::from(*limb) * factor + carry;
+      *limb = v as u32;
+      carry = v >> 32;
+    }
+    if carry > 0 {
+      self.0.push(carry as u32);
+    }
+  }
+
+  /// Adds `high · 2^32` (`high` < 2^32) to a number below 2^32.
+  fn add_high(&mut self, high: u64) {
+    if high > 0 {
+      self.0.resize(1, 0);
+      self.0.push(high as u32);
+    }
+  }
+
+  fn mul_pow5(&mut self, mut n: u64) {
+    while n > 0 {
+      let step = n.min(13);
+      self.add_mul(0, 5u64.pow(step as u32));
+      n -= step;
+    }
+  }
+
+  fn shl(&mut self, bits: u64) {
+    if self.0.is_empty() {
+      return;
+    }
+    let (limbs, bits) = ((bits / 32) as usize, (bits % 32) as u32);
+    if bits > 0 {
+      self.add_mul(0, 1 << bits);
+    }
+    self.0.splice(0..0, core::iter::repeat_n(0, limbs));
+  }
+}
+
+impl PartialOrd for Big {
+  fn partial_cmp(&self, other: &Big) -> Option<core::cmp::Ordering> {
+    Some(self.cmp(other))
+  }
+}
+
+impl Ord for Big {
+  fn cmp(&self, other: &Big) -> core::cmp::Ordering {
+    self
+      .0
+      .len()
+      .cmp(&other.0.len())
+      .then_with(|| self.0.iter().rev().cmp(other.0.iter().rev()))
+  }
 }
 
 struct Reader<'a> {
@@ -108,6 +318,12 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+  /// The text between two positions the reader stopped at (always before or after an ASCII
+  /// byte, so on character boundaries).
+  fn slice(&self, from: usize, to: usize) -> Result<&'a str, Invalid> {
+    self.text.get(from..to).ok_or(Invalid)
+  }
+
   fn peek(&self) -> Option<u8> {
     self.s.get(self.pos).copied()
   }
@@ -234,7 +450,7 @@ impl<'a> Reader<'a> {
         return Err(Invalid);
       }
     }
-    Ok(Item::Number(&self.text[start..self.pos]))
+    self.slice(start, self.pos).map(Item::Number)
   }
 
   fn hex4(&mut self) -> Result<u32, Invalid> {
@@ -255,20 +471,20 @@ impl<'a> Reader<'a> {
       match self.peek().ok_or(Invalid)? {
         b'"' => {
           self.pos += 1;
-          return Ok(Cow::Borrowed(&self.text[start..self.pos - 1]));
+          return self.slice(start, self.pos - 1).map(Cow::Borrowed);
         }
         b'\\' => break,
         0..=0x1f => return Err(Invalid),
         _ => self.pos += 1,
       }
     }
-    let mut out = String::from(&self.text[start..self.pos]);
+    let mut out = String::from(self.slice(start, self.pos)?);
     loop {
       let run = self.pos;
       while !matches!(self.peek().ok_or(Invalid)?, b'"' | b'\\' | 0..=0x1f) {
         self.pos += 1;
       }
-      out.push_str(&self.text[run..self.pos]);
+      out.push_str(self.slice(run, self.pos)?);
       match self.s[self.pos] {
         b'"' => {
           self.pos += 1;
@@ -318,31 +534,34 @@ impl<'a> Reader<'a> {
 /// Appends `s` as a JSON string, escaped as `JSON.stringify` escapes it.
 pub fn write_str(out: &mut String, s: &str) {
   out.push('"');
-  let mut run = 0;
-  for (i, b) in s.bytes().enumerate() {
-    let escape = match b {
-      b'"' => "\\\"",
-      b'\\' => "\\\\",
-      b'\n' => "\\n",
-      b'\r' => "\\r",
-      b'\t' => "\\t",
-      0x08 => "\\b",
-      0x0c => "\\f",
-      0..=0x1f => "",
-      _ => continue,
+  for piece in s.split_inclusive(|c: char| c < ' ' || c == '"' || c == '\\') {
+    let mut chars = piece.chars();
+    let escaped = match chars.next_back() {
+      Some('"') => "\\\"",
+      Some('\\') => "\\\\",
+      Some('\n') => "\\n",
+      Some('\r') => "\\r",
+      Some('\t') => "\\t",
+      Some('\u{8}') => "\\b",
+      Some('\u{c}') => "\\f",
+      Some(c) if c < ' ' => "",
+      _ => {
+        out.push_str(piece);
+        continue;
+      }
     };
-    out.push_str(&s[run..i]);
-    if escape.is_empty() {
+    out.push_str(chars.as_str());
+    if escaped.is_empty() {
+      // The other control characters, as \u00XX.
       const HEX: &[u8; 16] = b"0123456789abcdef";
+      let b = piece.as_bytes()[piece.len() - 1];
       out.push_str("\\u00");
       out.push(char::from(HEX[usize::from(b >> 4)]));
       out.push(char::from(HEX[usize::from(b & 15)]));
     } else {
-      out.push_str(escape);
+      out.push_str(escaped);
     }
-    run = i + 1;
   }
-  out.push_str(&s[run..]);
   out.push('"');
 }
 
@@ -409,11 +628,14 @@ pub fn write_f64(out: &mut String, x: f64) {
       write_u64(out, u64::from(top));
     }
     for &limb in limbs {
-      let at = out.len();
-      write_u64(out, u64::from(limb));
-      // Pad to nine digits.
-      let written = out.len() - at;
-      out.insert_str(at, &"000000000"[written..]);
+      // Nine digits each, leading zeros included.
+      let mut digits = [b'0'; 9];
+      let mut n = limb;
+      for d in digits.iter_mut().rev() {
+        *d = b'0' + (n % 10) as u8;
+        n /= 10;
+      }
+      out.extend(digits.iter().map(|&b| char::from(b)));
     }
     return;
   }
@@ -525,5 +747,116 @@ impl<'o> Object<'o> {
 
   pub fn end(&mut self) {
     self.out.push('}');
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn numbers_round_as_json_parse() {
+    for text in [
+      "0",
+      "-0",
+      "1",
+      "1700000000",
+      "1700000000.5",
+      "0.1",
+      "1e22",
+      "1e23",
+      "123456789012345678901234567890",
+      "9007199254740993",
+      "2.2250738585072011e-308",
+      "2.2250738585072014e-308",
+      "4.9406564584124654e-324",
+      "2.4703282292062327e-324",
+      "2.4703282292062328e-324",
+      "1.7976931348623157e308",
+      "1.7976931348623158e308",
+      "1.7976931348623159e308",
+      "1e400",
+      "1e-400",
+      "0.000000000000000000000000000000000000001e39",
+      "100000000000000000000000000000000000000000e-41",
+    ] {
+      assert_eq!(
+        number(text).to_bits(),
+        text.parse::<f64>().unwrap().to_bits(),
+        "{text}"
+      );
+    }
+    // A thousand digits: the first 780 decide, the rest only count as "above".
+    let long = format!("1.{}1e-300", "0".repeat(1000));
+    assert_eq!(number(&long), 1e-300);
+    assert_eq!(number(&format!("{}e-1000", "9".repeat(1000))), 1.0);
+  }
+
+  #[test]
+  fn writing_is_exact() {
+    let written = |x: f64| {
+      let mut out = String::new();
+      write_f64(&mut out, x);
+      out
+    };
+    assert_eq!(written(0.0), "0");
+    assert_eq!(written(-0.0), "0");
+    assert_eq!(written(1700000000.0), "1700000000");
+    assert_eq!(written(0.5), "0.5");
+    assert_eq!(written(-2.25), "-2.25");
+    assert_eq!(
+      written(0.1),
+      "0.1000000000000000055511151231257827021181583404541015625"
+    );
+    assert_eq!(written(2f64.powi(60)), "1152921504606846976");
+    assert_eq!(written(f64::NAN), "null");
+    assert_eq!(written(f64::INFINITY), "null");
+  }
+
+  #[test]
+  fn the_reader_follows_rfc_8259() {
+    for valid in [
+      "{}",
+      " {\"a\" : [ 1 , -0.5e+3 , true , null , {} ] } ",
+      "\"\\ud800\"",
+      "[[[]]]",
+      "-0",
+    ] {
+      assert!(is_valid(valid), "{valid}");
+    }
+    for invalid in [
+      "",
+      "{",
+      "[1,]",
+      "{\"a\":1,}",
+      "01",
+      "1.",
+      ".5",
+      "+1",
+      "\"\t\"",
+      "\"\\x\"",
+      "nul",
+      "[] []",
+      "'a'",
+    ] {
+      assert!(!is_valid(invalid), "{invalid}");
+    }
+    let mut seen = Vec::new();
+    members(r#"{"a":"x\u00e9","b":[1,{"c":2}],"a":3}"#, &mut |m| {
+      seen.push((m.key.into_owned(), m.value, m.raw.to_string()))
+    })
+    .unwrap();
+    assert_eq!(seen[0].1, Item::Str("x\u{e9}".into()));
+    assert_eq!(
+      (seen[1].1.clone(), seen[1].2.as_str()),
+      (Item::Array, r#"[1,{"c":2}]"#)
+    );
+    assert_eq!((seen[2].0.as_str(), seen[2].1.clone()), ("a", Item::Number("3")));
+    // A lone surrogate is accepted (as by JSON.parse) and decoded as U+FFFD.
+    members(r#"{"a":"\ud800x"}"#, &mut |m| {
+      assert_eq!(m.value, Item::Str("\u{fffd}x".into()))
+    })
+    .unwrap();
+    assert_eq!(members("[]", &mut |_| {}), Err(Invalid));
   }
 }

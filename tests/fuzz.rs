@@ -186,6 +186,35 @@ proptest! {
     prop_assert_eq!(json::members(&text, &mut |_| {}).is_ok(), object, "{}", text);
   }
 
+  /// Any decimal reads as Rust's (correctly rounded) parse reads it, midpoints between two f64s
+  /// and their close neighbours included.
+  #[test]
+  fn json_numbers_round_correctly(
+    digits in "[0-9]{1,30}",
+    point in 0usize..30,
+    exponent in -400i32..400,
+    x in any::<f64>(),
+  ) {
+    let point = point.min(digits.len());
+    let whole = match digits[..point].trim_start_matches('0') {
+      "" => "0",
+      whole => whole,
+    };
+    let fraction = &digits[point..];
+    let text = if fraction.is_empty() { format!("{whole}e{exponent}") } else { format!("{whole}.{fraction}e{exponent}") };
+    prop_assert_eq!(json::number(&text).to_bits(), text.parse::<f64>().unwrap().to_bits(), "{}", text);
+    let x = x.abs();
+    if x.is_finite() && x > 0.0 {
+      let half_ulp = (f64::from_bits(x.to_bits() + 1) - x) / 2.0;
+      if half_ulp > 0.0 && half_ulp.is_finite() {
+        let mid = decimal_sum(&exact(x), &exact(half_ulp));
+        for text in [mid.clone(), format!("{mid}1"), below(&mid)] {
+          prop_assert_eq!(json::number(&text).to_bits(), text.parse::<f64>().unwrap().to_bits(), "{}", text);
+        }
+      }
+    }
+  }
+
   /// Written numbers read back as the same f64; written strings as the same string.
   #[test]
   fn json_writer_round_trips(x in any::<f64>(), text in any::<String>()) {
@@ -233,6 +262,52 @@ proptest! {
       prop_assert_eq!(found.claim, Some(Ok("bt".to_string())));
     }
   }
+}
+
+/// The exact decimal of a positive f64 (with a point).
+fn exact(x: f64) -> String {
+  let mut out = String::new();
+  json::write_f64(&mut out, x);
+  if out.contains('.') {
+    out
+  } else {
+    out + ".0"
+  }
+}
+
+/// The sum of two non-negative decimals written with a point.
+fn decimal_sum(a: &str, b: &str) -> String {
+  let split = |s: &str| {
+    let (w, f) = s.split_once('.').unwrap();
+    (w.to_string(), f.to_string())
+  };
+  let ((aw, af), (bw, bf)) = (split(a), split(b));
+  let (wl, fl) = (aw.len().max(bw.len()), af.len().max(bf.len()));
+  let pad = |w: &str, f: &str| format!("{w:0>wl$}{f:0<fl$}");
+  let (x, y) = (pad(&aw, &af), pad(&bw, &bf));
+  let mut carry = 0;
+  let mut out: Vec<u8> = Vec::new();
+  for (p, q) in x.bytes().rev().zip(y.bytes().rev()) {
+    let d = (p - b'0') + (q - b'0') + carry;
+    out.push(b'0' + d % 10);
+    carry = d / 10;
+  }
+  if carry > 0 {
+    out.push(b'1');
+  }
+  out.reverse();
+  let digits = String::from_utf8(out).unwrap();
+  let (w, f) = digits.split_at(digits.len() - fl);
+  format!("{w}.{f}")
+}
+
+/// A decimal a little below `text` (its last non-zero digit lowered by one).
+fn below(text: &str) -> String {
+  let mut b = text.as_bytes().to_vec();
+  if let Some(i) = b.iter().rposition(|c| (b'1'..=b'9').contains(c)) {
+    b[i] -= 1;
+  }
+  String::from_utf8(b).unwrap()
 }
 
 /// What jose decides for a payload (serde_json parses it): the claim or why it is unusable and
