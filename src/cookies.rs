@@ -145,8 +145,7 @@ impl<'a> Jar<'a> {
       if !is_session_part(name, base) || name.len() == base.len() {
         continue;
       }
-      let suffix = &name[base.len() + 1..];
-      match chunk_index(suffix) {
+      match name.get(base.len() + 1..).and_then(chunk_index) {
         Some(i) if i < limits.max_chunks => {
           if parts.iter().all(|(j, _)| *j != i) {
             parts.push((i, value));
@@ -232,11 +231,7 @@ fn trim(s: &str) -> &str {
 }
 
 fn unquote(v: &str) -> &str {
-  if v.len() >= 2 && v.starts_with('"') && v.ends_with('"') {
-    &v[1..v.len() - 1]
-  } else {
-    v
-  }
+  v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(v)
 }
 
 #[cfg(test)]

@@ -16,8 +16,18 @@ pub const CSRF_COOKIE_NAMES: [&str; 4] = [
 /// Whether `cookie_value` (`token|hash`, `|` possibly percent-encoded) was issued with one of
 /// `secrets` and its token equals `header_token`. Comparisons are constant-time.
 pub fn double_submit_ok(cookie_value: &str, header_token: &str, secrets: &[String]) -> bool {
-  let decoded = cookie_value.replace("%7C", "|").replace("%7c", "|");
-  let Some((token, hash)) = decoded.split_once('|') else {
+  // The first `|` or `%7C` (either case) separates them.
+  let bytes = cookie_value.as_bytes();
+  let Some(at) = (0..bytes.len()).find(|&i| {
+    bytes[i] == b'|'
+      || bytes
+        .get(i..i + 3)
+        .is_some_and(|p| p.eq_ignore_ascii_case(b"%7c"))
+  }) else {
+    return false;
+  };
+  let separator = if bytes[at] == b'|' { 1 } else { 3 };
+  let (Some(token), Some(hash)) = (cookie_value.get(..at), cookie_value.get(at + separator..)) else {
     return false;
   };
   if token.is_empty() || header_token.is_empty() || token.len() != header_token.len() {
@@ -27,11 +37,13 @@ pub fn double_submit_ok(cookie_value: &str, header_token: &str, secrets: &[Strin
     return false;
   }
   secrets.iter().any(|secret| {
-    let expected: String = Sha256::digest(format!("{token}{secret}").as_bytes())
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digest = Sha256::new().chain_update(token).chain_update(secret).finalize();
+    let expected: Vec<u8> = digest
       .iter()
-      .map(|b| format!("{b:02x}"))
+      .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]])
       .collect();
-    crate::crypto::ct_eq(expected.as_bytes(), hash.as_bytes())
+    crate::crypto::ct_eq(&expected, hash.as_bytes())
   })
 }
 

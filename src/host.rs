@@ -62,7 +62,6 @@ mod given {
 
   use crate::secrets::SecretList;
 
-  #[derive(Default)]
   struct Host {
     /// Names and values, wiped when replaced (values may be secrets).
     env: Vec<(String, SecretList)>,
@@ -71,7 +70,13 @@ mod given {
   }
 
   thread_local! {
-    static HOST: RefCell<Host> = RefCell::new(Host::default());
+    static HOST: RefCell<Host> = const {
+      RefCell::new(Host {
+        env: Vec::new(),
+        now_ms: 0.0,
+        random: Vec::new(),
+      })
+    };
   }
 
   pub fn env_var(name: &str) -> Option<String> {

@@ -205,12 +205,16 @@ pub fn encrypt(payload: &[u8], key: &DerivedKey, kid: Option<&str>) -> Result<St
   let protected = crypto::b64_encode(header.as_bytes());
   let iv = crypto::random_bytes(sizes(key.enc).0).ok_or(Error::EncryptFailed)?;
   let (ciphertext, tag) = seal(payload, key, &iv, protected.as_bytes()).ok_or(Error::EncryptFailed)?;
-  Ok(format!(
-    "{protected}..{}.{}.{}",
-    crypto::b64_encode(&iv),
-    crypto::b64_encode(&ciphertext),
-    crypto::b64_encode(&tag)
-  ))
+  Ok(
+    [
+      protected.as_str(),
+      "",
+      &crypto::b64_encode(&iv),
+      &crypto::b64_encode(&ciphertext),
+      &crypto::b64_encode(&tag),
+    ]
+    .join("."),
+  )
 }
 
 /// Seals with josekit (native).

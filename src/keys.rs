@@ -122,10 +122,10 @@ impl fmt::Debug for DerivedKey {
 /// other than A256GCM (v4 never issues one).
 pub fn derive(format: Format, enc: Enc, secret: &[u8], salt: &str) -> Option<DerivedKey> {
   let info = match format {
-    Format::AuthjsV5 => format!("Auth.js Generated Encryption Key ({salt})"),
+    Format::AuthjsV5 => ["Auth.js Generated Encryption Key (", salt, ")"].concat(),
     Format::NextAuthV4 if enc != Enc::A256Gcm => return None,
     Format::NextAuthV4 if salt.is_empty() => "NextAuth.js Generated Encryption Key".to_string(),
-    Format::NextAuthV4 => format!("NextAuth.js Generated Encryption Key ({salt})"),
+    Format::NextAuthV4 => ["NextAuth.js Generated Encryption Key (", salt, ")"].concat(),
   };
   let mut okm = vec![0u8; enc.key_len()];
   // Expanding to at most 64 bytes with SHA-256 is always within HKDF's 255 * 32 bound.
@@ -148,7 +148,7 @@ pub fn derive(format: Format, enc: Enc, secret: &[u8], salt: &str) -> Option<Der
 
 /// RFC 7638 thumbprint of a symmetric JWK, with the hash Auth.js picks from the key size.
 pub fn thumbprint(key: &[u8]) -> String {
-  let json = format!("{{\"k\":\"{}\",\"kty\":\"oct\"}}", b64_encode(key));
+  let json = ["{\"k\":\"", &b64_encode(key), "\",\"kty\":\"oct\"}"].concat();
   if key.len() == 64 {
     b64_encode(&Sha512::digest(json.as_bytes()))
   } else {

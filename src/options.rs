@@ -218,7 +218,9 @@ impl Options {
     if self.secret.is_empty() && !self.adapter {
       return Err(Error::MissingSecret);
     }
-    if self.secret.iter().any(|s| s.chars().count() < MIN_SECRET_CHARS) {
+    // Characters: the bytes that start one (UTF-8), as `chars().count()` without its machinery.
+    let chars = |s: &str| s.bytes().filter(|b| b & 0xc0 != 0x80).count();
+    if self.secret.iter().any(|s| chars(s) < MIN_SECRET_CHARS) {
       return Err(invalid(
         "secret",
         "expected at least 32 characters (generate one with `npx auth secret` or `openssl rand -base64 32`)",
@@ -271,9 +273,13 @@ impl Options {
           .zip(n.bytes().rev())
           .take_while(|(a, b)| a == b)
           .count();
-        &acc[acc.len() - common..]
+        // From the first character boundary: equal bytes may end two different characters.
+        let mut start = acc.len() - common;
+        while !acc.is_char_boundary(start) {
+          start += 1;
+        }
+        acc.get(start..).unwrap_or_default()
       });
-    // The suffix must sit on a character boundary of every name (it does: it ends them all).
     if suffix.len() >= 8 {
       vec![suffix.to_string()]
     } else {
@@ -560,6 +566,16 @@ mod tests {
     )
     .unwrap();
     assert_eq!(o.marks(), ["a", "bb"]);
+    // Equal last bytes of two different characters (U+00E9, U+0269): the mark starts after them.
+    let o = set(
+      "cookieName",
+      Value::Strings(vec![
+        "\u{e9}-session-token".into(),
+        "\u{269}-session-token".into(),
+      ]),
+    )
+    .unwrap();
+    assert_eq!(o.marks(), ["-session-token"]);
   }
 
   #[test]

@@ -51,11 +51,19 @@ pub struct Signals<'a> {
 }
 
 fn scheme_of_url(url: &str) -> Option<Protocol> {
-  let (scheme, _) = url.trim().split_once("://")?;
-  match scheme.to_ascii_lowercase().as_str() {
-    "https" => Some(Protocol::Https),
-    "http" => Some(Protocol::Http),
-    _ => None,
+  // The scheme is what precedes the first `://`; neither name holds a colon.
+  let url = url.trim().as_bytes();
+  let starts = |prefix: &[u8]| {
+    url
+      .get(..prefix.len())
+      .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+  };
+  if starts(b"https://") {
+    Some(Protocol::Https)
+  } else if starts(b"http://") {
+    Some(Protocol::Http)
+  } else {
+    None
   }
 }
 

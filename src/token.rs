@@ -2,14 +2,12 @@
 //! keys whose `kid` matches, then v4 keys), its claims scanned and its times checked. The
 //! resolver, `decode` and `encode` (the issuers' `encode`) all live on this path.
 
-use std::sync::Arc;
-
 use crate::claims::{self, Clock};
 use crate::crypto;
 use crate::error::{Error, Reason};
 use crate::json;
 use crate::jwe::{self, Compact};
-use crate::keys::{self, DerivedKey, Enc, Format};
+use crate::keys::{self, Enc, Format};
 use crate::secrets::{Keyring, SecretList};
 
 string_enum! {
@@ -156,30 +154,24 @@ pub fn open(
   })
 }
 
-/// Every key that may have encrypted `token`, in order: for each secret the v5 key (skipped when
-/// its thumbprint is not the `kid`), then, for a `kid`-less A256GCM token, the v4 keys.
-fn candidate_keys<'t>(
-  token: &'t Compact<'_>,
-  secrets: &'t [String],
-  salts: Salts<'t>,
-) -> impl Iterator<Item = (usize, Arc<DerivedKey>)> + 't {
-  let v4_too = token.kid.is_none() && token.enc == Enc::A256Gcm;
-  let formats = [(Format::AuthjsV5, salts.v5)]
-    .into_iter()
-    .chain(v4_too.then_some((Format::NextAuthV4, salts.v4)));
-  formats.flat_map(move |(format, salt)| {
-    secrets.iter().enumerate().filter_map(move |(i, secret)| {
-      let key = keys::cached(format, token.enc, secret.as_bytes(), salt)?;
-      let kid_matches = format == Format::NextAuthV4 || token.kid.as_ref().is_none_or(|kid| *kid == key.kid);
-      kid_matches.then_some((i, key))
-    })
-  })
-}
-
-/// The plaintext, the format of the key that opened it and its secret's index.
+/// The plaintext, the format of the key that opened it and its secret's index. Tried in order:
+/// for each secret the v5 key (skipped when its thumbprint is not the `kid`), then, for a
+/// `kid`-less A256GCM token, the v4 keys.
 fn decrypt(token: &Compact<'_>, secrets: &[String], salts: Salts<'_>) -> Option<(Vec<u8>, Format, usize)> {
-  candidate_keys(token, secrets, salts)
-    .find_map(|(i, key)| jwe::decrypt(token, &key).map(|plain| (plain, key.format, i)))
+  let v4_too = token.kid.is_none() && token.enc == Enc::A256Gcm;
+  let formats = [(Format::AuthjsV5, salts.v5), (Format::NextAuthV4, salts.v4)];
+  for &(format, salt) in &formats[..1 + usize::from(v4_too)] {
+    for (i, secret) in secrets.iter().enumerate() {
+      let Some(key) = keys::cached(format, token.enc, secret.as_bytes(), salt) else {
+        continue;
+      };
+      let kid_matches = format == Format::NextAuthV4 || token.kid.as_ref().is_none_or(|kid| *kid == key.kid);
+      if let Some(plain) = kid_matches.then(|| jwe::decrypt(token, &key)).flatten() {
+        return Some((plain, format, i));
+      }
+    }
+  }
+  None
 }
 
 /// What `decode` is given. (No `Debug`: it holds a token.)
