@@ -69,17 +69,15 @@ pub fn b64_decode(text: &str) -> Option<Vec<u8>> {
   if tail == 1 {
     return None;
   }
-  let mut out = Vec::with_capacity(text.len() / 4 * 3 + 2);
+  let mut out = vec![0u8; text.len() / 4 * 3];
   // Invalid characters are collected in one flag and judged once, after the loop.
   let mut bad = 0u8;
   let mut quads = text.chunks_exact(4);
-  for quad in &mut quads {
-    let v = quad.iter().map(|&c| B64_VALUES[usize::from(c)]);
-    let n = v.fold(0u32, |n, v| {
-      bad |= v;
-      n << 6 | u32::from(v)
-    });
-    out.extend_from_slice(&n.to_be_bytes()[1..]);
+  for (quad, dst) in (&mut quads).zip(out.chunks_exact_mut(3)) {
+    let v = [0, 1, 2, 3].map(|i| B64_VALUES[usize::from(quad[i])]);
+    bad |= v[0] | v[1] | v[2] | v[3];
+    let n = u32::from(v[0]) << 18 | u32::from(v[1]) << 12 | u32::from(v[2]) << 6 | u32::from(v[3]);
+    dst.copy_from_slice(&n.to_be_bytes()[1..]);
   }
   let rest = quads.remainder();
   if !rest.is_empty() {
