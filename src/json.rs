@@ -463,38 +463,52 @@ impl<'a> Reader<'a> {
     Ok(n)
   }
 
+  /// Moves to the next `"`, `\\` or control character of a string, which must come.
+  fn skip_plain(&mut self) -> Result<u8, Invalid> {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES << 7;
+    // Whether any byte of `x` is below `n` (n <= 128): the usual word-at-a-time test.
+    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH != 0;
+    let rest = self.s.get(self.pos..).unwrap_or_default();
+    // Eight bytes at a time while none of them can stop the run (a quote or backslash is a zero
+    // byte after the XOR), then byte by byte.
+    let mut at = 0;
+    while let Some(word) = rest.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+      let x = u64::from_le_bytes(word);
+      if below(x ^ (ONES * u64::from(b'"')), 1) || below(x ^ (ONES * u64::from(b'\\')), 1) || below(x, 0x20) {
+        break;
+      }
+      at += 8;
+    }
+    let run = at
+      + rest[at..]
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .ok_or(Invalid)?;
+    self.pos += run;
+    Ok(rest[run])
+  }
+
   /// A string (the opening quote next), unescaped; borrowed when it has no escapes.
   fn string(&mut self) -> Result<Cow<'a, str>, Invalid> {
     self.expect(b'"')?;
     let start = self.pos;
-    loop {
-      match self.peek().ok_or(Invalid)? {
-        b'"' => {
-          self.pos += 1;
-          return self.slice(start, self.pos - 1).map(Cow::Borrowed);
-        }
-        b'\\' => break,
-        0..=0x1f => return Err(Invalid),
-        _ => self.pos += 1,
-      }
+    if self.skip_plain()? == b'"' {
+      self.pos += 1;
+      return self.slice(start, self.pos - 1).map(Cow::Borrowed);
     }
-    let mut out = String::from(self.slice(start, self.pos)?);
+    let mut out = String::new();
+    let mut run = start;
     loop {
-      let run = self.pos;
-      while !matches!(self.peek().ok_or(Invalid)?, b'"' | b'\\' | 0..=0x1f) {
-        self.pos += 1;
-      }
+      let stop = self.skip_plain()?;
       out.push_str(self.slice(run, self.pos)?);
-      match self.s[self.pos] {
-        b'"' => {
-          self.pos += 1;
-          return Ok(Cow::Owned(out));
-        }
+      self.pos += 1;
+      let c = match stop {
+        b'"' => return Ok(Cow::Owned(out)),
         b'\\' => {
-          self.pos += 1;
           let e = self.peek().ok_or(Invalid)?;
           self.pos += 1;
-          let c = match e {
+          match e {
             b'"' => '"',
             b'\\' => '\\',
             b'/' => '/',
@@ -505,11 +519,13 @@ impl<'a> Reader<'a> {
             b't' => '\t',
             b'u' => self.escaped_char()?,
             _ => return Err(Invalid),
-          };
-          out.push(c);
+          }
         }
+        // A raw control character.
         _ => return Err(Invalid),
-      }
+      };
+      out.push(c);
+      run = self.pos;
     }
   }
 
