@@ -104,12 +104,24 @@ const POW10: [f64; 23] = [
 ];
 
 fn unsigned(text: &str) -> f64 {
+  // Whole numbers of up to 15 digits (every time claim the issuers write) are exact as they are.
+  if text.len() <= 15 && text.bytes().all(|b| b.is_ascii_digit()) {
+    return text.bytes().fold(0u64, |n, b| n * 10 + u64::from(b - b'0')) as f64;
+  }
   let (mantissa, exponent) = match text.split_once(['e', 'E']) {
     Some((mantissa, exponent)) => (mantissa, exponent_of(exponent)),
     None => (text, 0),
   };
   let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-  let digits: Vec<u8> = whole.bytes().chain(fraction.bytes()).map(|b| b - b'0').collect();
+  let digits: Vec<u8> = whole
+    .bytes()
+    .chain(fraction.bytes())
+    .map(|b| b.wrapping_sub(b'0'))
+    .collect();
+  if digits.iter().any(|&d| d > 9) {
+    // Not a number's text (the reader never hands over such a one).
+    return f64::NAN;
+  }
   // The significant digits (no leading or trailing zeros) and the power of ten of the last one.
   let (Some(first), Some(last)) = (
     digits.iter().position(|&d| d != 0),
@@ -144,9 +156,9 @@ fn exponent_of(text: &str) -> i64 {
     Some(digits) => (true, digits),
     None => (false, text.strip_prefix('+').unwrap_or(text)),
   };
-  let n = digits
-    .bytes()
-    .fold(0i64, |n, b| (n * 10 + i64::from(b - b'0')).min(1 << 50));
+  let n = digits.bytes().fold(0i64, |n, b| {
+    (n * 10 + i64::from(b.wrapping_sub(b'0'))).min(1 << 50)
+  });
   if negative {
     -n
   } else {

@@ -184,6 +184,8 @@ proptest! {
     prop_assert_eq!(json::is_valid(&text), reference, "{}", text);
     let object = matches!(serde_json::from_str(&text), Ok(serde_json::Value::Object(_)));
     prop_assert_eq!(json::members(&text, &mut |_| {}).is_ok(), object, "{}", text);
+    // Only ever given a valid number's text, but never panics on anything else either.
+    json::number(&text);
   }
 
   /// Any decimal reads as Rust's (correctly rounded) parse reads it, midpoints between two f64s
