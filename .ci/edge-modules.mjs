@@ -11,6 +11,8 @@ const modules = [
   ['lib/front.js', 'edge/front.mjs'],
   ['lib/wasm.js', 'edge/wasm.mjs'],
   ['integrations/session.js', 'edge/session.mjs'],
+  ['integrations/auth.js', 'edge/auth.mjs'],
+  ['integrations/hono-middleware.js', 'edge/hono-middleware.mjs'],
 ]
 const check = process.argv.includes('--check')
 let stale = 0
