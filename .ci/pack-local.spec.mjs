@@ -92,12 +92,18 @@ test('without the platform package: the WebAssembly build answers, after one war
 
 test('installed: Edge and Workers conditions resolve to the WebAssembly entries', () => {
   const app = join(work, 'app')
-  const resolve = (condition) =>
-    execFileSync(process.execPath, [`--conditions=${condition}`, '--input-type=module', '-e', "console.log(import.meta.resolve('nextauth-backend-token'))"], { cwd: app, env: userEnv, encoding: 'utf8' }).trim()
+  const resolve = (condition, specifier = 'nextauth-backend-token') =>
+    execFileSync(process.execPath, [`--conditions=${condition}`, '--input-type=module', '-e', `console.log(import.meta.resolve('${specifier}'))`], { cwd: app, env: userEnv, encoding: 'utf8' }).trim()
   assert.match(resolve('edge-light'), /node_modules\/nextauth-backend-token\/edge\/next\.mjs$/)
   assert.match(resolve('workerd'), /node_modules\/nextauth-backend-token\/edge\/worker\.mjs$/)
   assert.match(resolve('worker'), /node_modules\/nextauth-backend-token\/edge\/worker\.mjs$/)
   assert.match(resolve('node'), /node_modules\/nextauth-backend-token\/index\.js$/)
+  // The Hono subpath follows the same conditions.
+  const hono = 'nextauth-backend-token/hono'
+  assert.match(resolve('edge-light', hono), /node_modules\/nextauth-backend-token\/edge\/hono-next\.mjs$/)
+  assert.match(resolve('workerd', hono), /node_modules\/nextauth-backend-token\/edge\/hono-worker\.mjs$/)
+  assert.match(resolve('worker', hono), /node_modules\/nextauth-backend-token\/edge\/hono-worker\.mjs$/)
+  assert.match(resolve('node', hono), /node_modules\/nextauth-backend-token\/integrations\/hono\.js$/)
   const wasm = join(app, 'node_modules/nextauth-backend-token/wasm/nextauth-backend-token.wasm')
   assert.deepEqual(WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasm))), [])
 })

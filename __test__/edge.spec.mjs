@@ -4,15 +4,15 @@
 // binary is missing. Every answer must equal the native addon's.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, execFileSync } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { dirname, join, relative } from 'node:path'
+import { join, relative } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { caseTokens } from './helpers.mjs'
 import { runCases } from './fixtures/edge-cases.mjs'
-import { freePort } from '../examples/e2e/harness.mjs'
+import { packageModules, serveWorkerd } from './fixtures/workerd.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const require = createRequire(import.meta.url)
@@ -76,61 +76,19 @@ test('workerd: the `workerd` condition loads the WebAssembly entry, which gives 
     .trim()
   const entryPath = fileURLToPath(entry)
   assert.equal(relative(root, entryPath), join('edge', 'worker.mjs'))
-  const dir = mkdtempSync(join(tmpdir(), 'nbt-workerd-'))
-  dirs.push(dir)
   const pkg = 'node_modules/nextauth-backend-token'
-  const modules = [
-    ['worker.mjs', 'esModule', join(root, '__test__/fixtures/edge-worker.mjs')],
-    ['edge-cases.mjs', 'esModule', join(root, '__test__/fixtures/edge-cases.mjs')],
-    ...['worker', 'start', 'front', 'session', 'wasm'].map((m) => [`${pkg}/edge/${m}.mjs`, 'esModule', join(root, `edge/${m}.mjs`)]),
-    [`${pkg}/wasm/nextauth-backend-token.wasm`, 'wasm', join(root, 'wasm/nextauth-backend-token.wasm')],
-  ]
-  // The bare specifier, as a bundler resolves it: to the entry the export map chose.
-  writeFileSync(join(dir, 'alias.mjs'), `export * from './${pkg}/${relative(root, entryPath)}'\n`)
-  modules.push(['nextauth-backend-token', 'esModule', join(dir, 'alias.mjs')])
-  // workerd embeds files by paths relative to its config: lay the modules out under `dir`.
-  for (const m of modules) {
-    const to = join(dir, 'files', m[0])
-    mkdirSync(dirname(to), { recursive: true })
-    cpSync(m[2], to)
-    m[2] = join('files', m[0])
-  }
-  const port = await freePort()
-  const config = `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [(name = "main", worker = .worker)],
-  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
-);
-const worker :Workerd.Worker = (
-  modules = [
-${modules.map(([name, kind, file]) => `    (name = ${JSON.stringify(name)}, ${kind} = embed ${JSON.stringify(file)}),`).join('\n')}
-  ],
-  compatibilityDate = "2025-09-01",
-);
-`
-  writeFileSync(join(dir, 'config.capnp'), config)
-  const bin = join(root, 'node_modules/.bin/workerd')
-  const child = spawn(bin, ['serve', join(dir, 'config.capnp'), '--verbose'], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let log = ''
-  child.stdout.on('data', (d) => (log += d))
-  child.stderr.on('data', (d) => (log += d))
-  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-  t2.after(() => {
-    clearTimeout(killer)
-    child.kill('SIGKILL')
+  const { base, log } = await serveWorkerd(t2, {
+    modules: [
+      ['worker.mjs', 'esModule', join(root, '__test__/fixtures/edge-worker.mjs')],
+      ['edge-cases.mjs', 'esModule', join(root, '__test__/fixtures/edge-cases.mjs')],
+      ...packageModules(['worker', 'start', 'front', 'session', 'wasm']),
+    ],
+    // The bare specifier, as a bundler resolves it: to the entry the export map chose.
+    aliases: { 'nextauth-backend-token': `${pkg}/${relative(root, entryPath)}` },
   })
-  let res
-  for (let i = 0; i < 200 && !res; i++) {
-    try {
-      res = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: JSON.stringify(t) })
-    } catch {
-      if (child.exitCode !== null) break
-      await new Promise((r) => setTimeout(r, 100))
-    }
-  }
-  assert.ok(res, `workerd did not answer:\n${log}`)
+  const res = await fetch(base, { method: 'POST', body: JSON.stringify(t) })
   const body = await res.json()
-  assert.equal(res.status, 200, body.crash ?? log)
+  assert.equal(res.status, 200, body.crash ?? log())
   const { wasmFromBytes, hasProcess, ...got } = body
   assert.equal(hasProcess, false, 'no Node compatibility: the entry uses no Node built-ins')
   assert.equal(got.implementation, 'wasm')

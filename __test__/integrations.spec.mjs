@@ -8,10 +8,18 @@ import { createRequire } from 'node:module'
 import { once } from 'node:events'
 import pg from 'pg'
 import PostgresAdapter from '@auth/pg-adapter'
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { SECRET, OLD_SECRET, authjsSignIn, backendTokenOf, mintV5, tamper, cookieHeader } from './helpers.mjs'
+import { packageModules, serveWorkerd } from './fixtures/workerd.mjs'
 
 const require = createRequire(import.meta.url)
 require('reflect-metadata')
+const root = fileURLToPath(new URL('..', import.meta.url))
+// Platform jobs (other CPUs and libcs, emulated) have no workerd to run.
+const skipWorkerd = process.env.NBT_PLATFORM_JOB && 'platform job: workerd is not available for every libc'
 const S = '__Secure-authjs.session-token'
 const APP = 'https://app.example.test'
 const EVIL = 'https://evil.example.test'
@@ -151,6 +159,48 @@ test('Hono: authenticate() sets c.get("auth") and refuses with HTTPException', a
     server.close()
   }
 })
+
+test('Hono on Workers: `nextauth-backend-token/hono` in workerd keeps the same contract', { skip: skipWorkerd }, async (t) => {
+  // Where the export map sends a Workers bundler (as Node resolves it with the condition).
+  const resolved = execFileSync(process.execPath, ['--conditions=workerd', '--input-type=module', '-e', 'console.log(import.meta.resolve("nextauth-backend-token/hono"))'], { cwd: root })
+  assert.equal(relative(root, fileURLToPath(resolved.toString().trim())), join('edge', 'hono-worker.mjs'))
+  const pkg = 'node_modules/nextauth-backend-token'
+  const { base, log } = await serveWorkerd(t, {
+    modules: [
+      ['worker.mjs', 'esModule', join(root, '__test__/fixtures/hono-worker.mjs')],
+      ...packageModules(['hono-worker', 'hono', 'hono-middleware', 'auth', 'worker', 'start', 'front', 'session', 'wasm']),
+      ...esmGraph(join(root, 'node_modules/hono/dist'), ['index.js', 'http-exception.js']).map((f) => [`node_modules/hono/dist/${f}`, 'esModule', join(root, 'node_modules/hono/dist', f)]),
+    ],
+    aliases: {
+      'nextauth-backend-token/hono': `${pkg}/edge/hono-worker.mjs`,
+      hono: 'node_modules/hono/dist/index.js',
+      'hono/http-exception': 'node_modules/hono/dist/http-exception.js',
+    },
+    bindings: { AUTH_SECRET: SECRET, APP },
+  })
+  const runtime = await fetch(`${base}/runtime`)
+  assert.deepEqual(await runtime.json(), { hasProcess: false }, `no Node compatibility\n${log()}`)
+  await contract('hono on workerd', async (method, path, headers) => {
+    const r = await fetch(`${base}${path}`, { method, headers })
+    const body = await r.json()
+    return { status: r.status, body: { ...body, code: body.code ?? body.error } }
+  })
+})
+
+/** The files of an ES module graph under `dir` reached from `entries` by relative imports. */
+function esmGraph(dir, entries) {
+  const seen = new Set()
+  const visit = (file) => {
+    if (seen.has(file)) return
+    seen.add(file)
+    const source = readFileSync(join(dir, file), 'utf8')
+    for (const [, spec] of source.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+      visit(relative(dir, join(dir, dirname(file), spec)))
+    }
+  }
+  entries.forEach(visit)
+  return [...seen]
+}
 
 test('NestJS: guard per route and as APP_GUARD, @Public, @NextAuthSession, on the Express and Fastify platforms', async () => {
   const { Controller, Get, Post, UseGuards } = require('@nestjs/common')
