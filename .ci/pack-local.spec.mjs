@@ -40,8 +40,8 @@ test('pack the platform package and the main package as napi prepublish lays the
   assert.deepEqual(main.files.sort(), [
     'README.md', 'SECURITY.md', 'bin/cli.js', 'binding.js', 'index.d.ts', 'index.js',
     ...['common', 'express', 'fastify', 'hono', 'nest'].flatMap((f) => [`integrations/${f}.d.ts`, `integrations/${f}.js`]),
-    'integrations/session.js', 'package.json',
-    ...['front', 'next', 'session', 'start', 'wasm', 'worker'].map((f) => `edge/${f}.mjs`),
+    'integrations/auth.js', 'integrations/hono-middleware.js', 'integrations/session.js', 'package.json',
+    ...['auth', 'front', 'hono', 'hono-middleware', 'hono-next', 'hono-worker', 'next', 'session', 'start', 'wasm', 'worker'].map((f) => `edge/${f}.mjs`),
     'lib/front.js', 'lib/wasm.js', 'wasm/nextauth-backend-token.wasm',
   ].sort())
   const kib = (b) => `${(b / 1024).toFixed(0)} KiB`
