@@ -14,6 +14,7 @@ import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { SECRET, OLD_SECRET, authjsSignIn, backendTokenOf, mintV5, tamper, cookieHeader } from './helpers.mjs'
 import { packageModules, serveWorkerd } from './fixtures/workerd.mjs'
+import { honoApp, meBody } from './fixtures/hono-app.mjs'
 
 const require = createRequire(import.meta.url)
 require('reflect-metadata')
@@ -69,7 +70,6 @@ async function contract(name, call) {
 }
 
 const OPTIONS = { secret: SECRET, allowedOrigins: [APP] }
-const meBody = (auth) => (auth ? { strategy: auth.strategy, email: auth.user.email, backendToken: auth.token?.backendToken } : { auth })
 
 test('Express: authenticate() puts the session on req.auth and errors go to next(err)', async () => {
   const express = require('express')
@@ -136,13 +136,7 @@ test('Fastify: the plugin decorates request.auth and app.authenticate, refusals 
 test('Hono: authenticate() sets c.get("auth") and refuses with HTTPException', async () => {
   const { Hono } = require('hono')
   const { authenticate } = require('../integrations/hono.js')
-  const app = new Hono()
-  app.use('/open', authenticate({ ...OPTIONS, required: false }))
-  app.use('/db', authenticate({ ...OPTIONS, adapter: downAdapter, adapterTimeout: 3000 }))
-  app.use('/me', authenticate(OPTIONS))
-  app.on(['GET', 'POST'], '/me', (c) => c.json(meBody(c.get('auth'))))
-  app.get('/open', (c) => c.json({ auth: c.get('auth') }))
-  app.get('/db', (c) => c.json(meBody(c.get('auth'))))
+  const app = honoApp(Hono, authenticate, OPTIONS, downAdapter)
   await contract('hono', async (method, path, headers) => {
     const r = await app.request(path, { method, headers })
     const body = await r.json()
@@ -168,6 +162,7 @@ test('Hono on Workers: `nextauth-backend-token/hono` in workerd keeps the same c
   const { base, log } = await serveWorkerd(t, {
     modules: [
       ['worker.mjs', 'esModule', join(root, '__test__/fixtures/hono-worker.mjs')],
+      ['hono-app.mjs', 'esModule', join(root, '__test__/fixtures/hono-app.mjs')],
       ...packageModules(['hono-worker', 'hono', 'hono-middleware', 'auth', 'worker', 'start', 'front', 'session', 'wasm']),
       ...esmGraph(join(root, 'node_modules/hono/dist'), ['index.js', 'http-exception.js']).map((f) => [`node_modules/hono/dist/${f}`, 'esModule', join(root, 'node_modules/hono/dist', f)]),
     ],
